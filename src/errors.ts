@@ -1,0 +1,204 @@
+/**
+ * Every error Mailroom throws is a {@link MailroomError} with a stable `code`, so callers can
+ * branch on `err.code` without string matching, and the original error (an AWS SDK error, a
+ * JSON error...) is kept as `cause`.
+ *
+ * @module
+ */
+import type { SendStatus } from "./send-status";
+
+/** The stable codes of Mailroom's errors. */
+export const ErrorCode = {
+  unsupportedFeature: "unsupported_feature",
+  invalidAddress: "invalid_address",
+  invalidMessage: "invalid_message",
+  api: "api_error",
+  serialization: "serialization_error",
+  configuration: "configuration_error",
+  recipientsRefused: "recipients_refused",
+  sendCancelled: "send_cancelled",
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Base class of every error Mailroom throws.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await mailer.send(message);
+ * } catch (err) {
+ *   if (err instanceof MailroomError && err.code === "api_error") retryLater();
+ * }
+ * ```
+ */
+export class MailroomError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The message uses something Amazon SES cannot express (merge data without a template, several
+ * From addresses...). Turn these into no-ops with `ignoreUnsupportedFeatures: true`.
+ *
+ * @example
+ * ```ts
+ * await mailer.send({ ...message, mergeData: { "a@example.com": {} } });
+ * // UnsupportedFeatureError: Amazon SES does not support merge_data without templateId
+ * ```
+ */
+export class UnsupportedFeatureError extends MailroomError {
+  /** The feature, as named in the message ("sendAt", "multiple from addresses"...). */
+  readonly feature: string;
+
+  constructor(feature: string, esp = "Amazon SES") {
+    super(ErrorCode.unsupportedFeature, `${esp} does not support ${feature}`);
+    this.feature = feature;
+  }
+}
+
+/**
+ * An email address could not be parsed, or cannot be sent through SES (a non-ASCII local part).
+ *
+ * @example
+ * ```ts
+ * await mailer.send({ from: "Widgets, Inc. <w@example.com>", to: "x@example.com" });
+ * // InvalidAddressError: Invalid email address 'Widgets' in `from` parsed from ...
+ * ```
+ */
+export class InvalidAddressError extends MailroomError {
+  /** The message field the address came from (`to`, `from`, `replyTo`...). */
+  readonly field: string;
+  /** The input the address was parsed from. */
+  readonly input: string;
+
+  constructor(message: string, field: string, input: string) {
+    super(ErrorCode.invalidAddress, message);
+    this.field = field;
+    this.input = input;
+  }
+}
+
+/**
+ * The message itself is malformed: a CR or LF in a header (header injection), an invalid
+ * header name, no recipients, an attachment without content.
+ *
+ * @example
+ * ```ts
+ * await mailer.send({ ...message, subject: "Hi\r\nBcc: victim@example.com" });
+ * // InvalidMessageError: `subject` contains a CR or LF character ...
+ * ```
+ */
+export class InvalidMessageError extends MailroomError {
+  /** The message field at fault. */
+  readonly field: string;
+
+  constructor(message: string, field: string) {
+    super(ErrorCode.invalidMessage, message);
+    this.field = field;
+  }
+}
+
+/** Details of a failed AWS call, as {@link ApiError} exposes them. */
+export interface ApiErrorDetails {
+  /** The AWS error name, e.g. `MessageRejected`, `TooManyRequestsException`. */
+  awsCode?: string | undefined;
+  /** The HTTP status of the AWS response, when there was one. */
+  httpStatus?: number | undefined;
+  /** The AWS request id, for support cases. */
+  requestId?: string | undefined;
+  /** The parsed response, when the call answered but could not be used. */
+  response?: unknown;
+  /**
+   * True when the request may have reached AWS and no answer came (a timeout or a reset
+   * after sending): the message may or may not have been sent.
+   */
+  outcomeUnknown?: boolean | undefined;
+}
+
+/**
+ * An AWS API call failed, or answered something that could not be used.
+ *
+ * @example
+ * ```ts
+ * catch (err) {
+ *   if (err instanceof ApiError && err.awsCode === "MessageRejected") markAddressBad();
+ * }
+ * ```
+ */
+export class ApiError extends MailroomError {
+  readonly awsCode: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly requestId: string | undefined;
+  readonly response: unknown;
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, details: ApiErrorDetails = {}, options?: { cause?: unknown }) {
+    super(ErrorCode.api, message, options);
+    this.awsCode = details.awsCode;
+    this.httpStatus = details.httpStatus;
+    this.requestId = details.requestId;
+    this.response = details.response;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
+  }
+}
+
+/**
+ * Metadata or merge data could not be turned into JSON (a BigInt, a cycle, a value too long to
+ * fit a header line).
+ *
+ * @example
+ * ```ts
+ * await mailer.send({ ...message, metadata: { total: 10n } });
+ * // SerializationError: Don't know how to send this data to Amazon SES ...
+ * ```
+ */
+export class SerializationError extends MailroomError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.serialization, message, options);
+  }
+}
+
+/**
+ * Mailroom or AWS is wired up wrongly (a missing option, an inbound topic posting to the
+ * tracking webhook...). The message says what to change.
+ *
+ * @example
+ * ```ts
+ * createMailer({ backend: undefined as never }); // ConfigurationError: createMailer needs a backend
+ * ```
+ */
+export class ConfigurationError extends MailroomError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.configuration, message, options);
+  }
+}
+
+/**
+ * Every recipient of the message was refused (rejected or invalid), so nothing was sent.
+ * Disable with `ignoreRecipientStatus: true`.
+ *
+ * @example
+ * ```ts
+ * catch (err) {
+ *   if (err instanceof RecipientsRefusedError) console.log(err.status.recipients);
+ * }
+ * ```
+ */
+export class RecipientsRefusedError extends MailroomError {
+  /** The send status, with every recipient's individual status. */
+  readonly status: SendStatus;
+
+  constructor(status: SendStatus, message = "All message recipients were rejected or invalid") {
+    super(ErrorCode.recipientsRefused, message);
+    this.status = status;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Mailroom: send email through Amazon SES and normalize what SES reports back.
+ *
+ * @example
+ * ```ts
+ * import { createMailer } from "mailroom";
+ * import { amazonSes } from "mailroom/ses";
+ *
+ * const mailer = createMailer({ backend: amazonSes({ region: "us-east-1" }) });
+ * await mailer.send({ from: "shop@example.com", to: "alice@example.com", subject: "Hi", text: "Hello" });
+ * ```
+ *
+ * @module
+ */
+
+// The mailer and its send algorithm
+export { createMailer } from "./mailer";
+export type { Mailer, MailerOptions, PreSendControl, PreSendHook, PostSendHook } from "./mailer";
+export type { MailerBackend, SendContext, BackendResult } from "./backend";
+
+// The message model
+export type {
+  AddressInput,
+  Alternative,
+  Attachment,
+  EmailMessage,
+  JsonObject,
+  JsonValue,
+  MessageField,
+  NormalizedAttachment,
+  NormalizedMessage,
+  PerRecipient,
+} from "./message/types";
+export { EmailAddress, parseAddressList, parseSingleAddress } from "./message/address";
+export type { AddressFormatOptions } from "./message/address";
+export { inlineImage, makeContentId, guessContentType } from "./message/attachments";
+export { applySendDefaults, SEND_DEFAULT_RULES } from "./message/send-defaults";
+export type { MergeRule } from "./message/send-defaults";
+export { normalizeMessage } from "./message/normalize";
+
+// Send results
+export { RecipientStatusValue } from "./send-status";
+export type { RecipientStatus, SendStatus } from "./send-status";
+
+// Errors
+export {
+  ApiError,
+  ConfigurationError,
+  ErrorCode,
+  InvalidAddressError,
+  InvalidMessageError,
+  MailroomError,
+  RecipientsRefusedError,
+  SerializationError,
+  UnsupportedFeatureError,
+} from "./errors";
+export type { ApiErrorDetails } from "./errors";
+
+export { VERSION } from "./version";

@@ -1,0 +1,153 @@
+import type { EmailAddress } from "./address";
+
+/** A JSON value: what metadata and merge data may hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * One or more addresses: `"a@example.com"`, `"Bob <b@example.com>, c@example.com"`, or a list of
+ * such strings.
+ */
+export type AddressInput = string | readonly string[];
+
+/**
+ * A file attached to the message, or an inline image referenced from the HTML as `cid:<contentId>`.
+ *
+ * @example
+ * ```ts
+ * const invoice: Attachment = { filename: "invoice.pdf", content: pdfBytes };
+ * ```
+ */
+export interface Attachment {
+  /** The file name shown to the recipient; also used to guess `contentType`. */
+  filename?: string | undefined;
+  /** The content: a string is sent as UTF-8; bytes are sent as they are. */
+  content: string | Uint8Array;
+  /** MIME type; guessed from `filename` when absent, else `application/octet-stream`. */
+  contentType?: string | undefined;
+  /** Content-ID (without angle brackets) for inline images; implies `disposition: "inline"`. */
+  contentId?: string | undefined;
+  /** `attachment` (default) or `inline` (default when `contentId` is set). */
+  disposition?: "attachment" | "inline" | undefined;
+}
+
+/**
+ * An extra body alternative beyond text and HTML (e.g. AMP: `text/x-amp-html`).
+ *
+ * @example
+ * ```ts
+ * const amp: Alternative = { content: "<!doctype html><html ⚡4email>…", contentType: "text/x-amp-html" };
+ * ```
+ */
+export interface Alternative {
+  content: string;
+  contentType: string;
+}
+
+/** Per-recipient values, keyed by the recipient's address (addr-spec, e.g. `alice@example.com`). */
+export type PerRecipient<T> = Readonly<Record<string, T>>;
+
+/**
+ * The normalized message Mailroom sends. Every field is optional; `null` on a field suppresses
+ * the mailer's send default for it, `undefined` (or absence) means "not set".
+ *
+ * @example
+ * ```ts
+ * const message: EmailMessage = {
+ *   from: "Shop <shop@example.com>",
+ *   to: ["alice@example.com", "Bob <bob@example.com>"],
+ *   subject: "Your order",
+ *   text: "Thanks!",
+ *   tags: ["orders"],
+ *   metadata: { orderId: 123 },
+ * };
+ * ```
+ */
+export interface EmailMessage {
+  from?: string | null | undefined;
+  to?: AddressInput | null | undefined;
+  cc?: AddressInput | null | undefined;
+  bcc?: AddressInput | null | undefined;
+  replyTo?: AddressInput | null | undefined;
+  subject?: string | null | undefined;
+  text?: string | null | undefined;
+  html?: string | null | undefined;
+  /** Extra body alternatives (AMP...), beyond `text` and `html`. */
+  alternatives?: readonly Alternative[] | null | undefined;
+  attachments?: readonly Attachment[] | null | undefined;
+  /** Extra headers. `To`, `From` and `Reply-To` here change the visible header only (see docs). */
+  headers?: Readonly<Record<string, string>> | null | undefined;
+  /** Where SES forwards bounces and complaints (SES `FeedbackForwardingEmailAddress`). */
+  envelopeSender?: string | null | undefined;
+  /** Your own data, returned on every tracking event for this message. */
+  metadata?: Readonly<JsonObject> | null | undefined;
+  /** Labels, returned on every tracking event for this message. */
+  tags?: readonly string[] | null | undefined;
+  /** Per-message open tracking override (needs a configuration set with tracking). */
+  trackOpens?: boolean | null | undefined;
+  /** Per-message click tracking override (needs a configuration set with tracking). */
+  trackClicks?: boolean | null | undefined;
+  /** Send later (needs a queue). */
+  sendAt?: Date | null | undefined;
+  /** Name (or ARN) of a stored SES template. */
+  templateId?: string | null | undefined;
+  /** Template data per `to` recipient. */
+  mergeData?: PerRecipient<JsonObject> | null | undefined;
+  /** Template data shared by every recipient. */
+  mergeGlobalData?: Readonly<JsonObject> | null | undefined;
+  /** Extra headers per `to` recipient (template sends). */
+  mergeHeaders?: PerRecipient<Readonly<Record<string, string>>> | null | undefined;
+  /** Metadata per `to` recipient, merged over `metadata` (template sends). */
+  mergeMetadata?: PerRecipient<JsonObject> | null | undefined;
+  /** Extra SES API parameters merged last into the request (top-level keys replace). */
+  espExtra?: Readonly<Record<string, unknown>> | null | undefined;
+}
+
+/** A message field name. */
+export type MessageField = keyof EmailMessage;
+
+/** An attachment after normalization: bytes, a resolved content type and disposition. */
+export interface NormalizedAttachment {
+  filename: string | undefined;
+  content: Uint8Array;
+  contentType: string;
+  contentId: string | undefined;
+  disposition: "attachment" | "inline";
+}
+
+/**
+ * A message after send defaults were applied and every field was validated: addresses are
+ * parsed, headers checked for injection, attachments turned into bytes. Backends receive this.
+ */
+export interface NormalizedMessage {
+  from: EmailAddress[];
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  bcc: EmailAddress[];
+  replyTo: EmailAddress[];
+  subject: string | undefined;
+  text: string | undefined;
+  html: string | undefined;
+  alternatives: Alternative[];
+  attachments: NormalizedAttachment[];
+  /** Extra headers, in order, with From/To/Reply-To taken out (see the fields below). */
+  headers: [name: string, value: string][];
+  /** A `To` header given in `headers`: shown to recipients instead of the real `to` list. */
+  spoofedTo: EmailAddress[] | undefined;
+  /** A `From` header given in `headers`: shown instead of `from`, which becomes the envelope sender. */
+  fromHeader: EmailAddress[] | undefined;
+  envelopeSender: EmailAddress | undefined;
+  metadata: JsonObject | undefined;
+  tags: string[];
+  trackOpens: boolean | undefined;
+  trackClicks: boolean | undefined;
+  sendAt: Date | undefined;
+  templateId: string | undefined;
+  mergeData: Record<string, JsonObject> | undefined;
+  mergeGlobalData: JsonObject | undefined;
+  mergeHeaders: Record<string, Record<string, string>> | undefined;
+  mergeMetadata: Record<string, JsonObject> | undefined;
+  espExtra: Record<string, unknown> | undefined;
+}

@@ -1,0 +1,90 @@
+/** What happened to one recipient, as far as the sending API can tell at send time. */
+export const RecipientStatusValue = {
+  /** Accepted by the ESP for delivery (SES's normal answer). */
+  queued: "queued",
+  /** Sent (ESPs that deliver synchronously; not SES). */
+  sent: "sent",
+  /** Refused by the ESP for this recipient. */
+  rejected: "rejected",
+  /** The address was refused as invalid. */
+  invalid: "invalid",
+  /** The ESP failed to accept the message for this recipient. */
+  failed: "failed",
+  /** The request left and no answer came: it may or may not have been sent. */
+  unknown: "unknown",
+} as const;
+
+/** One of the {@link RecipientStatusValue} values. */
+export type RecipientStatusValue = (typeof RecipientStatusValue)[keyof typeof RecipientStatusValue];
+
+/**
+ * The send result for one recipient.
+ *
+ * @example
+ * ```ts
+ * status.recipients["alice@example.com"]; // { status: "queued", messageId: "0100018c..." }
+ * ```
+ */
+export interface RecipientStatus {
+  status: RecipientStatusValue;
+  /** The ESP's id for the message this recipient gets (tracking events carry the same id). */
+  messageId: string | undefined;
+  /** The ESP's own status and error text, when it gave one (e.g. SES bulk `Status`/`Error`). */
+  espStatus?: string | undefined;
+  error?: string | undefined;
+}
+
+/**
+ * The result of `mailer.send()`.
+ *
+ * @example
+ * ```ts
+ * const status = await mailer.send(message);
+ * status.messageId; // the single SES MessageId (undefined when recipients got different ids)
+ * status.statuses; // e.g. Set { "queued" }
+ * ```
+ */
+export interface SendStatus {
+  /** The one message id shared by every recipient, or undefined when ids differ or none was given. */
+  messageId: string | undefined;
+  /** Every distinct message id, in recipient order. */
+  messageIds: string[];
+  /** The distinct recipient statuses. */
+  statuses: Set<RecipientStatusValue>;
+  /** Per-recipient results, keyed by addr-spec. */
+  recipients: Record<string, RecipientStatus>;
+  /** True when a pre-send hook cancelled the send; nothing was sent. */
+  cancelled: boolean;
+  /** The raw ESP response(s), for debugging. */
+  response: unknown;
+}
+
+/**
+ * Build a {@link SendStatus} from per-recipient results.
+ *
+ * @example
+ * ```ts
+ * makeSendStatus({ "a@example.com": { status: "queued", messageId: "1" } }, rawResponse);
+ * ```
+ */
+export function makeSendStatus(recipients: Record<string, RecipientStatus>, response: unknown): SendStatus {
+  const messageIds: string[] = [];
+  const statuses = new Set<RecipientStatusValue>();
+  let missingId = false;
+  for (const recipient of Object.values(recipients)) {
+    statuses.add(recipient.status);
+    if (recipient.messageId === undefined) {
+      missingId = true;
+    } else if (!messageIds.includes(recipient.messageId)) {
+      messageIds.push(recipient.messageId);
+    }
+  }
+  return {
+    messageId: messageIds.length === 1 && !missingId ? messageIds[0] : undefined,
+    messageIds,
+    statuses,
+    recipients,
+    cancelled: false,
+    response,
+  };
+}

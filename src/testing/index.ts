@@ -1,0 +1,13 @@
+/**
+ * Test kit for applications that use Mailroom: an in-memory backend with an outbox.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryBackend } from "mailroom/testing";
+ * const backend = createMemoryBackend();
+ * ```
+ *
+ * @module
+ */
+export { createMemoryBackend } from "./memory-backend";
+export type { MemoryBackend, OutboxEntry } from "./memory-backend";
