@@ -16,7 +16,7 @@ export const ErrorCode = {
   serialization: "serialization_error",
   configuration: "configuration_error",
   recipientsRefused: "recipients_refused",
-  sendCancelled: "send_cancelled",
+  webhookValidation: "webhook_validation",
 } as const;
 
 /** One of the {@link ErrorCode} values. */
@@ -200,5 +200,29 @@ export class RecipientsRefusedError extends MailroomError {
   constructor(status: SendStatus, message = "All message recipients were rejected or invalid") {
     super(ErrorCode.recipientsRefused, message);
     this.status = status;
+  }
+}
+
+/**
+ * A webhook request or the event inside it failed validation: a malformed SES event (a bounce
+ * without `bouncedRecipients`...), a body that is not what SNS sends. Retrying cannot fix it, so
+ * the webhook core answers with `httpStatus` (400 unless said otherwise), which SNS does not retry.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   sesEventToTrackingEvents({ eventType: "Bounce", bounce: {} }, {});
+ * } catch (err) {
+ *   if (err instanceof WebhookValidationError) console.log(err.httpStatus); // 400
+ * }
+ * ```
+ */
+export class WebhookValidationError extends MailroomError {
+  /** The HTTP status the webhook should answer with (4xx: SNS will not retry). */
+  readonly httpStatus: number;
+
+  constructor(message: string, options?: { httpStatus?: number; cause?: unknown }) {
+    super(ErrorCode.webhookValidation, message, options);
+    this.httpStatus = options?.httpStatus ?? 400;
   }
 }

@@ -24,7 +24,7 @@ export interface PreSendControl {
 export type PreSendHook = (
   message: EmailMessage,
   control: PreSendControl,
-) => EmailMessage | undefined | void | Promise<EmailMessage | undefined | void>;
+) => EmailMessage | undefined | Promise<EmailMessage | undefined>;
 
 /** Runs after every successful API call, before recipient statuses are checked. */
 export type PostSendHook = (message: EmailMessage, status: SendStatus) => void | Promise<void>;

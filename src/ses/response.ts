@@ -39,17 +39,18 @@ export function toApiError(err: unknown, operation: string): ApiError {
     return err;
   }
   const shape: SdkErrorShape = typeof err === "object" && err !== null ? (err as SdkErrorShape) : {};
-  const awsCode = typeof shape.name === "string" ? shape.name : undefined;
+  const code = typeof shape.code === "string" ? shape.code : undefined;
+  // Network errors arrive as a plain Error with a Node code (ECONNREFUSED...): report the code.
+  const awsCode = typeof shape.name === "string" && shape.name !== "Error" ? shape.name : code;
   const text = typeof shape.message === "string" && shape.message !== "" ? shape.message : String(err);
   const httpStatus = shape.$metadata?.httpStatusCode;
-  const code = typeof shape.code === "string" ? shape.code : undefined;
   const outcomeUnknown =
     httpStatus === undefined &&
     ((code !== undefined && OUTCOME_UNKNOWN_CODES.has(code)) ||
       (awsCode !== undefined && OUTCOME_UNKNOWN_NAMES.has(awsCode)));
   return new ApiError(
     `Amazon SES ${operation} failed: ${awsCode === undefined ? "" : `${awsCode}: `}${text}`,
-    { awsCode: awsCode ?? code, httpStatus, requestId: shape.$metadata?.requestId, outcomeUnknown },
+    { awsCode, httpStatus, requestId: shape.$metadata?.requestId, outcomeUnknown },
     { cause: err },
   );
 }
