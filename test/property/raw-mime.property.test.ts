@@ -72,7 +72,7 @@ describe("raw MIME properties", () => {
           from: where === "name" ? `"${value.replace(/"/g, "")}" <f@example.com>` : "f@example.com",
           to: "t@example.com",
           subject: where === "subject" ? value : "s",
-          headers: where === "header" ? { "X-Custom": value } : {},
+          headers: where === "header" ? { "X-Custom": value } : undefined,
           text: "b",
         };
         await expect(buildAndParse(message)).rejects.toSatisfy(

@@ -4,6 +4,7 @@ import type { MailComposerAttachment, MailComposerOptions } from "nodemailer/lib
 import type { EmailAddress } from "../../message/address";
 import type { NormalizedMessage } from "../../message/types";
 import { foldAtSpaces } from "./fold-header";
+import { serializeMimeTree } from "./mime-serializer";
 
 /** Headers Mailroom adds to carry tags and metadata to tracking events. */
 export interface TrackingHeaders {
@@ -20,6 +21,14 @@ function addressList(addresses: EmailAddress[]): { name: string; address: string
   // The composer encodes display names itself (RFC 2047); give it the IDNA domain so the
   // header stays 7-bit and matches what SES's Destination holds.
   return addresses.map((addr) => ({ name: addr.displayName, address: addr.asciiAddrSpec }));
+}
+
+/**
+ * Bodies go out with CRLF line breaks: the composer leaves a 7-bit body's bare LFs as they are,
+ * and RFC 5322 allows CR and LF only together.
+ */
+function crlf<T extends string | undefined>(text: T): T {
+  return (text === undefined ? text : text.replace(/\r?\n|\r/g, "\r\n")) as T;
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
@@ -67,24 +76,24 @@ function headers(message: NormalizedMessage, tracking: TrackingHeaders): MailCom
  * const bytes = await buildRawMime(normalizeMessage(message), { metadataJson: undefined, tags: [] });
  * ```
  */
-export async function buildRawMime(
-  message: NormalizedMessage,
-  tracking: TrackingHeaders,
-): Promise<Uint8Array> {
+export function buildRawMime(message: NormalizedMessage, tracking: TrackingHeaders): Uint8Array {
   const options: MailComposerOptions = {
     from: addressList(message.fromHeader ?? message.from),
     to: addressList(message.spoofedTo ?? message.to),
     cc: addressList(message.cc),
     replyTo: addressList(message.replyTo),
     subject: message.subject,
-    text: message.text,
-    html: message.html,
-    alternatives: message.alternatives.map((alt) => ({ content: alt.content, contentType: alt.contentType })),
+    text: crlf(message.text),
+    html: crlf(message.html),
+    alternatives: message.alternatives.map((alt) => ({
+      content: crlf(alt.content),
+      contentType: alt.contentType,
+    })),
     attachments: attachments(message),
     headers: headers(message, tracking),
     // Nothing in a message may make the composer read files or fetch URLs.
     disableFileAccess: true,
     disableUrlAccess: true,
   };
-  return new MailComposer(options).compile().build();
+  return serializeMimeTree(new MailComposer(options).compile());
 }

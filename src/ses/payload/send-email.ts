@@ -60,14 +60,14 @@ function feedbackAddress(message: NormalizedMessage): string | undefined {
  * await client.send(new SendEmailCommand(input));
  * ```
  */
-export async function buildSendEmailInput(
+export function buildSendEmailInput(
   message: NormalizedMessage,
   options: SesPayloadOptions,
   context: SendContext,
-): Promise<SendEmailCommandInput> {
+): SendEmailCommandInput {
   checkNonTemplateFeatures(message, context);
   const emailTags = sesMessageTags(message, options, context);
-  const raw = await buildRawMime(message, {
+  const raw = buildRawMime(message, {
     metadataJson: message.metadata === undefined ? undefined : toAsciiJson(message.metadata),
     tags: message.tags,
   });

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench [scenario...]`: runs every scenario (or those named) and prints one JSON line
+ * each: {"scenario","unit","ours","floor","ratio","n", ...}.
+ */
+// The SDK warns on Node 20 about future releases; that is not what a benchmark reports.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+import { runScenario } from "./harness";
+import type { Scenario } from "./harness";
+import { sesSendBuild, sesSendRoundtrip } from "./scenarios/ses-send";
+
+const scenarios: Scenario[] = [sesSendBuild, sesSendRoundtrip];
+
+const wanted = process.argv.slice(2);
+for (const scenario of scenarios) {
+  if (wanted.length === 0 || wanted.includes(scenario.name)) {
+    console.log(JSON.stringify(await runScenario(scenario)));
+  }
+}
