@@ -57,3 +57,8 @@ export {
 export type { ApiErrorDetails } from "./errors";
 
 export { VERSION } from "./version";
+
+// Tracking events
+export { EventType, RejectReason } from "./events";
+export type { TrackingEvent } from "./events";
+export { WebhookValidationError } from "./errors";

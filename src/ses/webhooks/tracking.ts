@@ -1,0 +1,263 @@
+/**
+ * The PURE converter from one SES sending event (the JSON inside an SNS `Message`) to normalized
+ * {@link TrackingEvent}s. One small function per SES type, looked up in a table; Anymail 15.1's
+ * mapping plus `DeliveryDelay`, `Subscription` and unknown types (DESIGN.md §3).
+ *
+ * @module
+ */
+import { ConfigurationError, WebhookValidationError } from "../../errors";
+import { EventType, RejectReason, type TrackingEvent } from "../../events";
+import { parseIsoTimestamp } from "./iso-timestamp";
+import {
+  addressEntries,
+  isRecord,
+  optionalRecord,
+  optionalString,
+  requireArray,
+  requireRecord,
+  requireString,
+  requireStrings,
+  type JsonRecord,
+} from "./tracking-guards";
+import { readMailAnnotations } from "./tracking-mail";
+import { describeSubscription } from "./tracking-subscription";
+import type { SesTrackingMessage } from "./tracking-types";
+
+/**
+ * What the converter needs from the SNS envelope around the SES event.
+ *
+ * @example
+ * ```ts
+ * const envelope: SnsEnvelopeInfo = { messageId: body.MessageId, timestamp: body.Timestamp, topicArn: body.TopicArn };
+ * ```
+ */
+export interface SnsEnvelopeInfo {
+  /** The SNS `MessageId`: becomes every event's `eventId`. */
+  messageId?: string | undefined;
+  /** The SNS `Timestamp` (ISO 8601): becomes every event's `timestamp`. */
+  timestamp?: string | undefined;
+  /** The SNS `TopicArn`: named in configuration errors. */
+  topicArn?: string | undefined;
+}
+
+/** The type-specific part of one event; the converter adds the fields every event shares. */
+interface Details {
+  eventType: EventType;
+  recipient: string;
+  rejectReason?: RejectReason | undefined;
+  description?: string | undefined;
+  mtaResponse?: string | undefined;
+  userAgent?: string | undefined;
+  clickUrl?: string | undefined;
+  bounceType?: string | undefined;
+  bounceSubType?: string | undefined;
+}
+
+/**
+ * Turns one SES event into one {@link Details} per recipient.
+ * `destination` is `mail.destination` (every To/Cc/Bcc): the recipients of events that do not
+ * say which recipient they are about (Send, Open, Click…).
+ */
+type Handler = (event: JsonRecord, sesType: string, destination: readonly string[]) => Details[];
+
+function forEach(destination: readonly string[], details: Omit<Details, "recipient">): Details[] {
+  return destination.map((recipient) => ({ ...details, recipient }));
+}
+
+const bounced: Handler = (event, t) => {
+  const bounce = requireRecord(event.bounce, t, "bounce");
+  const bounceType = requireString(bounce.bounceType, t, "bounce.bounceType");
+  const bounceSubType = requireString(bounce.bounceSubType, t, "bounce.bounceSubType");
+  const path = "bounce.bouncedRecipients";
+  // Only the recipients that bounced, not all of mail.destination. Every bounce type, Transient
+  // included, is reported as rejectReason "bounced" (Anymail): SES sends Transient bounces only
+  // after it gave up retrying.
+  return addressEntries(requireArray(bounce.bouncedRecipients, t, path), t, path).map((r, i) => ({
+    eventType: EventType.bounced,
+    recipient: r.address,
+    rejectReason: RejectReason.bounced,
+    description: `${bounceType}: ${bounceSubType}`,
+    mtaResponse: optionalString(r.entry.diagnosticCode, t, `${path}[${i}].diagnosticCode`),
+    bounceType,
+    bounceSubType,
+  }));
+};
+
+const complained: Handler = (event, t) => {
+  const complaint = requireRecord(event.complaint, t, "complaint");
+  const path = "complaint.complainedRecipients";
+  // The feedback type and user agent come only with an ARF report; a complaint SES made up
+  // itself (complaintSubType OnAccountSuppressionList) has neither.
+  const description = optionalString(complaint.complaintFeedbackType, t, "complaint.complaintFeedbackType");
+  const userAgent = optionalString(complaint.userAgent, t, "complaint.userAgent");
+  return addressEntries(requireArray(complaint.complainedRecipients, t, path), t, path).map((r) => ({
+    eventType: EventType.complained,
+    recipient: r.address,
+    rejectReason: RejectReason.spam,
+    description,
+    userAgent,
+  }));
+};
+
+const delivered: Handler = (event, t) => {
+  const delivery = requireRecord(event.delivery, t, "delivery");
+  const mtaResponse = optionalString(delivery.smtpResponse, t, "delivery.smtpResponse");
+  // Unlike bounce and complaint recipients, delivery recipients are plain strings.
+  return requireStrings(delivery.recipients, t, "delivery.recipients").map((recipient) => ({
+    eventType: EventType.delivered,
+    recipient,
+    mtaResponse,
+  }));
+};
+
+const sent: Handler = (_event, _t, destination) => forEach(destination, { eventType: EventType.sent });
+
+const rejected: Handler = (event, t, destination) => {
+  const reject = requireRecord(event.reject, t, "reject");
+  return forEach(destination, {
+    eventType: EventType.rejected,
+    rejectReason: RejectReason.blocked,
+    description: requireString(reject.reason, t, "reject.reason"),
+  });
+};
+
+// Open and click events never say which recipient acted, so every recipient gets one (Anymail).
+const opened: Handler = (event, t, destination) => {
+  const open = optionalRecord(event.open, t, "open");
+  return forEach(destination, {
+    eventType: EventType.opened,
+    userAgent: optionalString(open.userAgent, t, "open.userAgent"),
+  });
+};
+
+const clicked: Handler = (event, t, destination) => {
+  const click = optionalRecord(event.click, t, "click");
+  return forEach(destination, {
+    eventType: EventType.clicked,
+    userAgent: optionalString(click.userAgent, t, "click.userAgent"),
+    clickUrl: optionalString(click.link, t, "click.link"),
+  });
+};
+
+const failed: Handler = (event, t, destination) => {
+  // The type is "Rendering Failure" (with a space), but its object is `failure`.
+  const failure = requireRecord(event.failure, t, "failure");
+  return forEach(destination, {
+    eventType: EventType.failed,
+    description: optionalString(failure.errorMessage, t, "failure.errorMessage"),
+  });
+};
+
+const deferred: Handler = (event, t) => {
+  const delay = requireRecord(event.deliveryDelay, t, "deliveryDelay");
+  const description = optionalString(delay.delayType, t, "deliveryDelay.delayType");
+  const path = "deliveryDelay.delayedRecipients";
+  return addressEntries(requireArray(delay.delayedRecipients, t, path), t, path).map((r, i) => ({
+    eventType: EventType.deferred,
+    recipient: r.address,
+    description,
+    mtaResponse: optionalString(r.entry.diagnosticCode, t, `${path}[${i}].diagnosticCode`),
+  }));
+};
+
+const subscriptionChanged: Handler = (event, t, destination) =>
+  forEach(destination, describeSubscription(requireRecord(event.subscription, t, "subscription"), t));
+
+const unknown: Handler = (_event, t, destination) =>
+  // Acknowledge types newer than this library instead of failing: SNS would retry a failure
+  // for an hour and then drop the event anyway.
+  forEach(destination, { eventType: EventType.unknown, description: `Unknown SES eventType '${t}'` });
+
+const HANDLERS: ReadonlyMap<string, Handler> = new Map([
+  ["Bounce", bounced],
+  ["Complaint", complained],
+  ["Delivery", delivered],
+  ["Send", sent],
+  ["Reject", rejected],
+  ["Open", opened],
+  ["Click", clicked],
+  ["Rendering Failure", failed],
+  ["DeliveryDelay", deferred],
+  ["Subscription", subscriptionChanged],
+]);
+
+const TYPE_MISSING = "<<type missing>>";
+
+/**
+ * Convert one SES sending event or identity notification — the JSON object inside an SNS
+ * `Message` — into normalized tracking events, one per recipient (none when SES names no
+ * recipient). Pure: no I/O, no signature checks (the webhook does those first).
+ *
+ * `eventId` and `timestamp` come from the SNS envelope (as in Anymail), `messageId` from
+ * `mail.messageId`, tags and metadata from the original `X-Tag`/`X-Metadata` headers when SES
+ * includes them. Every event keeps the SES object as `raw`.
+ *
+ * @param sesEvent - the parsed SNS `Message`
+ * @param envelope - fields of the SNS envelope around it
+ * @throws ConfigurationError for a `Received` notification: an inbound receipt rule's topic is
+ *   wired to the tracking webhook
+ * @throws WebhookValidationError when `sesEvent` is not an object, or an object the mapping needs
+ *   is missing or malformed (a bounce without `bouncedRecipients`…)
+ * @example
+ * ```ts
+ * const body = JSON.parse(await request.text());
+ * const events = sesEventToTrackingEvents(JSON.parse(body.Message), {
+ *   messageId: body.MessageId,
+ *   timestamp: body.Timestamp,
+ *   topicArn: body.TopicArn,
+ * });
+ * // [{ eventType: "bounced", recipient: "jane@example.com", description: "Permanent: General", … }]
+ * ```
+ */
+export function sesEventToTrackingEvents(sesEvent: unknown, envelope: SnsEnvelopeInfo): TrackingEvent[] {
+  if (!isRecord(sesEvent)) {
+    throw new WebhookValidationError("The SES event (the SNS Message) is not a JSON object");
+  }
+  // Event publishing writes `eventType`, identity notifications `notificationType`.
+  const typeField = "eventType" in sesEvent ? sesEvent.eventType : sesEvent.notificationType;
+  const sesType = typeof typeField === "string" ? typeField : TYPE_MISSING;
+  if (sesType === "Received") {
+    throw new ConfigurationError(
+      "You seem to have set an Amazon SES *inbound* receipt rule to publish to an SNS Topic that posts " +
+        "to Mailroom's *tracking* webhook URL. Point that topic's subscription at the inbound webhook " +
+        `instead. (SNS TopicArn ${envelope.topicArn ?? "unknown"})`,
+    );
+  }
+  const mail = optionalRecord(sesEvent.mail, sesType, "mail");
+  const destination =
+    mail.destination === undefined || mail.destination === null
+      ? []
+      : requireStrings(mail.destination, sesType, "mail.destination");
+  const handler = HANDLERS.get(sesType) ?? unknown;
+  const details = handler(sesEvent, sesType, destination);
+  if (details.length === 0) {
+    return [];
+  }
+
+  const { tags, metadata, sesTags } = readMailAnnotations(mail);
+  const timestamp = parseIsoTimestamp(envelope.timestamp);
+  const messageId = optionalString(mail.messageId, sesType, "mail.messageId");
+  const raw = sesEvent as SesTrackingMessage;
+  return details.map((d) => ({
+    eventType: d.eventType,
+    sesEventType: sesType === TYPE_MISSING ? "" : sesType,
+    // A Date per event, and copies of the arrays and objects: a handler that mutates one
+    // event's fields must not change its siblings'. Only `raw` is shared.
+    timestamp: timestamp && new Date(timestamp),
+    eventId: envelope.messageId,
+    messageId,
+    recipient: d.recipient,
+    rejectReason: d.rejectReason,
+    description: d.description,
+    mtaResponse: d.mtaResponse,
+    userAgent: d.userAgent,
+    clickUrl: d.clickUrl,
+    bounceType: d.bounceType,
+    bounceSubType: d.bounceSubType,
+    tags: [...tags],
+    metadata: structuredClone(metadata),
+    sesTags: structuredClone(sesTags),
+    esp: "Amazon SES",
+    raw,
+  }));
+}
