@@ -10,7 +10,10 @@ const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const NEEDS_QUOTES = /[()<>[\]:;@\\,."]/;
 // eslint-disable-next-line no-control-regex -- the point is to find control characters
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
-const LDH_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const LDH_LABEL = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+// The common case, a bare ASCII addr-spec, takes a fast path past the tokenizer (bulk sends
+// parse thousands). Every pattern here is linear: address input is untrusted (no ReDoS).
+const PLAIN_ADDR_SPEC = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9.-]+)$/;
 
 /** Format options for {@link EmailAddress.format}. */
 export interface AddressFormatOptions {
@@ -168,7 +171,7 @@ function toAsciiDomain(domain: string): string | undefined {
   }
   // AWS quirk avoided: ASCII domains keep their case, as Anymail does; only Unicode ones are encoded.
   const ascii = ASCII_ONLY.test(domain) ? domain : domainToASCII(domain);
-  if (ascii === "" || !ascii.split(".").every((label) => LDH_LABEL.test(label))) {
+  if (ascii === "" || !ascii.split(".").every((label) => LDH_LABEL.test(label) && !label.endsWith("-"))) {
     return undefined;
   }
   return ascii;
@@ -248,6 +251,15 @@ export function parseAddressList(input: AddressInput | null | undefined, field: 
         field,
         source,
       );
+    }
+    const plain = PLAIN_ADDR_SPEC.exec(item);
+    if (
+      plain !== null &&
+      isValidLocalPart(plain[1] as string) &&
+      toAsciiDomain(plain[2] as string) !== undefined
+    ) {
+      result.push(new EmailAddress("", plain[1] as string, plain[2] as string, plain[2] as string));
+      continue;
     }
     for (const piece of splitTopLevel(item)) {
       if (piece.trim() !== "") {

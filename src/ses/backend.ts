@@ -1,20 +1,40 @@
-import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import type { SendEmailCommandInput, SendEmailCommandOutput, SESv2ClientConfig } from "@aws-sdk/client-sesv2";
+import { SESv2Client, SendBulkEmailCommand, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import type {
+  SendBulkEmailCommandInput,
+  SendBulkEmailCommandOutput,
+  SendEmailCommandInput,
+  SendEmailCommandOutput,
+  SESv2ClientConfig,
+} from "@aws-sdk/client-sesv2";
 
 import type { MailerBackend } from "../backend";
+import type { EmailAddress } from "../message/address";
 import { VERSION } from "../version";
+import { parseBulkOutcomes } from "./bulk-response";
+import type { BulkBatchOutcome } from "./bulk-response";
+import { mapLimited } from "./map-limited";
 import type { AmazonSesOptions, SesClientLike } from "./options";
+import { buildSendBulkEmailInputs, isTemplateSend } from "./payload/send-bulk-email";
 import { buildSendEmailInput } from "./payload/send-email";
 import { parseSendEmailOutput, toApiError } from "./response";
 
 /** The request(s) the SES backend makes for one message. */
-export type SesPayload = { operation: "SendEmail"; input: SendEmailCommandInput };
+export type SesPayload =
+  | { operation: "SendEmail"; input: SendEmailCommandInput }
+  | { operation: "SendBulkEmail"; inputs: SendBulkEmailCommandInput[]; batches: EmailAddress[][] };
+
+/** What the SES calls for one message answered. */
+export type SesResponse =
+  | { operation: "SendEmail"; output: SendEmailCommandOutput }
+  | { operation: "SendBulkEmail"; outcomes: BulkBatchOutcome[] };
 
 /** The SES backend: a mailer backend plus the client it sends with. */
-export interface AmazonSesBackend extends MailerBackend<SesPayload, SendEmailCommandOutput> {
+export interface AmazonSesBackend extends MailerBackend<SesPayload, SesResponse> {
   /** The SESv2 client (created on first use unless one was injected). */
   readonly client: SesClientLike;
 }
+
+const DEFAULT_BATCH_CONCURRENCY = 4;
 
 function userAgent(config: SESv2ClientConfig | undefined): SESv2ClientConfig["customUserAgent"] {
   const ours: [string, string] = ["mailroom", VERSION];
@@ -39,7 +59,9 @@ function createClient(options: AmazonSesOptions): SesClientLike {
 }
 
 /**
- * The Amazon SES backend (SESv2 API). Non-template messages go out with SendEmail and raw MIME.
+ * The Amazon SES backend (SESv2 API). Non-template messages go out with SendEmail and raw MIME;
+ * template messages (a stored `templateId`, or merge fields with inline content) with
+ * SendBulkEmail, split into batches of 50 recipients sent with bounded concurrency.
  *
  * @example
  * ```ts
@@ -56,25 +78,63 @@ export function amazonSes(options: AmazonSesOptions = {}): AmazonSesBackend {
   const payloadOptions = {
     configurationSetName: options.configurationSetName,
     messageTagName: options.messageTagName,
+    batchSize: options.batchSize,
   };
-  return {
+  const concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
+
+  async function call<T>(command: object, operation: string): Promise<T> {
+    try {
+      return (await backend.client.send(command)) as T;
+    } catch (err) {
+      throw toApiError(err, operation);
+    }
+  }
+
+  const backend: AmazonSesBackend = {
     name: "Amazon SES",
     get client(): SesClientLike {
       client ??= createClient(options);
       return client;
     },
-    async buildPayload(message, context) {
-      return { operation: "SendEmail", input: await buildSendEmailInput(message, payloadOptions, context) };
+    buildPayload(message, context) {
+      if (isTemplateSend(message)) {
+        return { operation: "SendBulkEmail", ...buildSendBulkEmailInputs(message, payloadOptions, context) };
+      }
+      return { operation: "SendEmail", input: buildSendEmailInput(message, payloadOptions, context) };
     },
     async callApi(payload) {
-      try {
-        return (await this.client.send(new SendEmailCommand(payload.input))) as SendEmailCommandOutput;
-      } catch (err) {
-        throw toApiError(err, payload.operation);
+      if (payload.operation === "SendEmail") {
+        return {
+          operation: "SendEmail",
+          output: await call<SendEmailCommandOutput>(new SendEmailCommand(payload.input), "SendEmail"),
+        };
       }
+      // One batch failing must not hide what the others sent: keep each call's outcome.
+      const outcomes = await mapLimited(
+        payload.inputs,
+        concurrency,
+        async (input): Promise<BulkBatchOutcome> => {
+          try {
+            return {
+              output: await call<SendBulkEmailCommandOutput>(
+                new SendBulkEmailCommand(input),
+                "SendBulkEmail",
+              ),
+            };
+          } catch (err) {
+            return { error: toApiError(err, "SendBulkEmail") };
+          }
+        },
+      );
+      return { operation: "SendBulkEmail", outcomes };
     },
-    parseResult(response, _payload, message) {
-      return { recipients: parseSendEmailOutput(response, message), response };
+    parseResult(response, payload, message) {
+      if (response.operation === "SendEmail") {
+        return { recipients: parseSendEmailOutput(response.output, message), response: response.output };
+      }
+      const batches = payload.operation === "SendBulkEmail" ? payload.batches : [];
+      return { recipients: parseBulkOutcomes(response.outcomes, batches), response: response.outcomes };
     },
   };
+  return backend;
 }

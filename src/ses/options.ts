@@ -32,6 +32,10 @@ export interface AmazonSesOptions {
    * (`EmailTags` / `DefaultEmailTags`), so it shows in SES metrics and event `mail.tags`.
    */
   messageTagName?: string | undefined;
+  /** Recipients per SendBulkEmail call for template sends (default 50, SES's limit). */
+  batchSize?: number | undefined;
+  /** SendBulkEmail calls in flight at once for one message (default 4). */
+  batchConcurrency?: number | undefined;
 }
 
 /** The options the pure payload builders read. */

@@ -117,3 +117,17 @@ describe("encodeWord", () => {
     expect(encodeWord(input)).toBe(expected);
   });
 });
+
+describe("hostile input", () => {
+  // A backtracking regular expression would hang here (ReDoS); these must finish at once.
+  it.each([
+    `a@${"a".repeat(50_000)}-`,
+    `${"a.".repeat(25_000)}@example.com`,
+    `a@${"a-".repeat(25_000)}`,
+    `"${"\\".repeat(30_000)}`,
+    `${"(".repeat(20_000)}a@b.com`,
+    `${"<".repeat(20_000)}a@b.com`,
+  ])("handles a long hostile address without hanging (%#)", (input) => {
+    expect(() => parseAddressList(input, "to")).toThrow(InvalidAddressError);
+  });
+});

@@ -26,7 +26,7 @@ describe("toAsciiJson", () => {
   });
 
   it.each([
-    [{ n: 10n }, /bigint/],
+    [{ n: 10n }, /BigInt/],
     [{ n: Number.NaN }, /NaN/],
     [{ f: () => 1 }, /function/],
   ])("refuses %o with SerializationError", (value, detail) => {
@@ -37,7 +37,7 @@ describe("toAsciiJson", () => {
   it("refuses cycles", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => toAsciiJson(cyclic)).toThrow(/cycle/);
+    expect(() => toAsciiJson(cyclic)).toThrow(/circular/);
   });
 
   it("uses toJSON (dates become ISO strings)", () => {
