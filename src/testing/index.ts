@@ -11,3 +11,12 @@
  */
 export { createMemoryBackend } from "./memory-backend";
 export type { MemoryBackend, OutboxEntry } from "./memory-backend";
+export { createSnsTestSigner } from "./sns-signing";
+export type {
+  SnsSignatureVersion,
+  SnsTestConfirmationOptions,
+  SnsTestNotificationOptions,
+  SnsTestSigner,
+  SnsTestSignerOptions,
+  UnsignedSnsEnvelope,
+} from "./sns-signer-types";

@@ -1,0 +1,228 @@
+/**
+ * Turning an SNS HTTP body (or a Lambda `Records[].Sns` entry) into a typed {@link SnsEnvelope}.
+ * Pure: no I/O, no signature check (see `createSnsVerifier`), every failure is a
+ * `WebhookValidationError` with HTTP status 400 (SNS does not retry 4xx answers).
+ *
+ * @module
+ */
+import { WebhookValidationError } from "../errors";
+import type { SnsEnvelope, SnsMessageAttribute, SnsMessageType } from "./types";
+
+/**
+ * The SNS request headers that `parseSnsEnvelope` cross-checks against the body.
+ *
+ * @example
+ * ```ts
+ * const headers: SnsEnvelopeHeaders = { messageType: req.headers.get("x-amz-sns-message-type") };
+ * ```
+ */
+export interface SnsEnvelopeHeaders {
+  /** `x-amz-sns-message-type`; when given, it must equal the body's `Type`. */
+  messageType?: string | null;
+  /** `x-amz-sns-message-id`; when given, it must equal the body's `MessageId`. */
+  messageId?: string | null;
+  /** `x-amz-sns-rawdelivery`; `"true"` means raw message delivery is on. */
+  rawDelivery?: string | null;
+}
+
+const COMMON_FIELDS = [
+  "Type",
+  "MessageId",
+  "TopicArn",
+  "Message",
+  "Timestamp",
+  "SignatureVersion",
+  "Signature",
+  "SigningCertURL",
+] as const;
+const REQUIRED_FIELDS: Record<SnsMessageType, readonly string[]> = {
+  Notification: [...COMMON_FIELDS, "UnsubscribeURL"],
+  SubscriptionConfirmation: [...COMMON_FIELDS, "Token", "SubscribeURL"],
+  UnsubscribeConfirmation: [...COMMON_FIELDS, "Token", "SubscribeURL"],
+};
+
+// Keys found at the top level of SES sending events, receipt notifications and the setup
+// notification: with raw message delivery on, SNS posts exactly that object with no envelope.
+const SES_EVENT_KEYS = ["eventType", "notificationType", "mail", "receipt"];
+
+const RAW_DELIVERY_MESSAGE =
+  "This request is an SNS raw message delivery: it carries no SNS envelope and no signature, so it " +
+  "cannot be verified. Turn raw message delivery OFF on the SNS subscription.";
+
+/**
+ * Parse and check the body of an SNS HTTP(S) POST.
+ *
+ * Checks: the body is a JSON object; raw message delivery is off; `Type` is one SNS sends; every
+ * field that type requires is a string; the `x-amz-sns-message-type` / `x-amz-sns-message-id`
+ * headers, when given, match the body (a mismatch means a forged or misrouted request). Unknown
+ * keys are dropped. The signature is NOT checked here.
+ *
+ * @throws WebhookValidationError (httpStatus 400) for anything malformed.
+ * @example
+ * ```ts
+ * const envelope = parseSnsEnvelope(await request.text(), {
+ *   messageType: request.headers.get("x-amz-sns-message-type"),
+ *   messageId: request.headers.get("x-amz-sns-message-id"),
+ *   rawDelivery: request.headers.get("x-amz-sns-rawdelivery"),
+ * });
+ * await verifier.verify(envelope);
+ * ```
+ */
+export function parseSnsEnvelope(bodyText: string, headers: SnsEnvelopeHeaders = {}): SnsEnvelope {
+  if (headers.rawDelivery?.trim().toLowerCase() === "true") {
+    throw new WebhookValidationError(RAW_DELIVERY_MESSAGE);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch (cause) {
+    throw new WebhookValidationError("SNS request body is malformed JSON", { cause });
+  }
+  if (!isPlainObject(parsed)) {
+    throw new WebhookValidationError("SNS request body must be a JSON object");
+  }
+  if (!Object.hasOwn(parsed, "Type") && !Object.hasOwn(parsed, "Signature") && looksLikeSesEvent(parsed)) {
+    throw new WebhookValidationError(RAW_DELIVERY_MESSAGE);
+  }
+  const envelope = envelopeFromObject(parsed);
+  // Headers are checked after the body so the message can name what actually arrived.
+  if (headers.messageType != null && headers.messageType !== envelope.Type) {
+    throw new WebhookValidationError("x-amz-sns-message-type header does not match the body's Type");
+  }
+  if (headers.messageId != null && headers.messageId !== envelope.MessageId) {
+    throw new WebhookValidationError("x-amz-sns-message-id header does not match the body's MessageId");
+  }
+  return envelope;
+}
+
+/** The spellings Lambda uses for URL fields ("Url" instead of SNS HTTP's "URL"). */
+const LAMBDA_RENAMES: Record<string, string> = {
+  SigningCertUrl: "SigningCertURL",
+  UnsubscribeUrl: "UnsubscribeURL",
+  SubscribeUrl: "SubscribeURL",
+};
+
+/**
+ * Convert the `Sns` object of an SNS-triggered Lambda event record into the HTTP envelope shape,
+ * so the same verifier works for both.
+ *
+ * Lambda spells `SigningCertUrl`/`UnsubscribeUrl`/`SubscribeUrl`, sends `Subject: null` when
+ * there is none (the signed string then has no Subject), and reshapes `MessageAttributes`
+ * (not signed anyway), which is therefore dropped.
+ *
+ * @throws WebhookValidationError (httpStatus 400) when required fields are missing.
+ * @example
+ * ```ts
+ * export const handler = async (event: { Records: { Sns: Record<string, unknown> }[] }) => {
+ *   for (const record of event.Records) {
+ *     const envelope = lambdaRecordToEnvelope(record);
+ *     await verifier.verify(envelope);
+ *   }
+ * };
+ * ```
+ */
+export function lambdaRecordToEnvelope(record: { Sns: Record<string, unknown> }): SnsEnvelope {
+  const sns: unknown = record.Sns;
+  if (!isPlainObject(sns)) {
+    throw new WebhookValidationError("Lambda SNS record has no Sns object");
+  }
+  const converted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(sns)) {
+    if (key === "MessageAttributes" || (key === "Subject" && value === null)) {
+      continue;
+    }
+    const renamed = LAMBDA_RENAMES[key] ?? key;
+    // Should both spellings be present, the HTTP spelling wins; the URL is policy-checked anyway.
+    if (renamed !== key && Object.hasOwn(sns, renamed)) {
+      continue;
+    }
+    converted[renamed] = value;
+  }
+  return envelopeFromObject(converted);
+}
+
+/** Build a typed envelope from a parsed object, copying only the fields SNS defines. */
+function envelopeFromObject(body: Record<string, unknown>): SnsEnvelope {
+  const type = body.Type;
+  if (type === undefined) {
+    throw new WebhookValidationError("SNS message has no Type");
+  }
+  if (!isMessageType(type)) {
+    throw new WebhookValidationError("Unknown SNS message type");
+  }
+  const fields: Record<string, string> = {};
+  for (const name of REQUIRED_FIELDS[type]) {
+    const value = Object.hasOwn(body, name) ? body[name] : undefined;
+    if (typeof value !== "string") {
+      throw new WebhookValidationError(`SNS ${type} is missing the string field ${name}`);
+    }
+    fields[name] = value;
+  }
+  const common = {
+    MessageId: fields.MessageId as string,
+    TopicArn: fields.TopicArn as string,
+    Message: fields.Message as string,
+    Timestamp: fields.Timestamp as string,
+    SignatureVersion: fields.SignatureVersion as string,
+    Signature: fields.Signature as string,
+    SigningCertURL: fields.SigningCertURL as string,
+  };
+  if (type !== "Notification") {
+    return {
+      Type: type,
+      ...common,
+      Token: fields.Token as string,
+      SubscribeURL: fields.SubscribeURL as string,
+    };
+  }
+  const notification: SnsEnvelope = {
+    Type: type,
+    ...common,
+    UnsubscribeURL: fields.UnsubscribeURL as string,
+  };
+  if (Object.hasOwn(body, "Subject")) {
+    // An empty Subject is still "present" and signed; only a missing one is left out.
+    if (typeof body.Subject !== "string") {
+      throw new WebhookValidationError("SNS Notification Subject must be a string");
+    }
+    notification.Subject = body.Subject;
+  }
+  if (Object.hasOwn(body, "MessageAttributes")) {
+    notification.MessageAttributes = parseMessageAttributes(body.MessageAttributes);
+  }
+  return notification;
+}
+
+function parseMessageAttributes(value: unknown): Record<string, SnsMessageAttribute> {
+  if (!isPlainObject(value)) {
+    throw new WebhookValidationError("SNS MessageAttributes must be an object");
+  }
+  // A null-prototype map, so an attribute named "__proto__" stays plain data.
+  const attributes: Record<string, SnsMessageAttribute> = Object.create(null) as Record<
+    string,
+    SnsMessageAttribute
+  >;
+  for (const [name, attribute] of Object.entries(value)) {
+    if (
+      !isPlainObject(attribute) ||
+      typeof attribute.Type !== "string" ||
+      typeof attribute.Value !== "string"
+    ) {
+      throw new WebhookValidationError("SNS MessageAttributes entries need string Type and Value");
+    }
+    attributes[name] = { Type: attribute.Type, Value: attribute.Value };
+  }
+  return attributes;
+}
+
+function isMessageType(value: unknown): value is SnsMessageType {
+  return typeof value === "string" && Object.hasOwn(REQUIRED_FIELDS, value);
+}
+
+function looksLikeSesEvent(body: Record<string, unknown>): boolean {
+  return SES_EVENT_KEYS.some((key) => Object.hasOwn(body, key));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
