@@ -13,8 +13,21 @@ export interface Scenario {
   ours(): Promise<unknown> | unknown;
   /** One operation of the floor. */
   floor(): Promise<unknown> | unknown;
-  /** Extra fields reported with the result (e.g. target). */
-  extra?: Record<string, unknown>;
+  /**
+   * Extra fields reported with the result (e.g. target). A function is called after the last
+   * round, for fields measured during the run.
+   */
+  extra?: Record<string, unknown> | (() => Record<string, unknown>);
+  /** Timed rounds per side (default 5; the runScenario option wins). */
+  rounds?: number;
+  /** Length of each timed round in ms (default 1000; the runScenario option wins). */
+  roundMillis?: number;
+  /** Length of each side's warm-up in ms (default 300). */
+  warmupMillis?: number;
+  /** Operations between timer reads (default 8); 1 for operations that take a long time. */
+  batch?: number;
+  /** Reported rates are ops/s multiplied by this, e.g. MB per op for a "MB/s" unit (default 1). */
+  scale?: number;
 }
 
 export interface Result {
@@ -30,16 +43,17 @@ export interface Result {
 async function rate(
   op: () => Promise<unknown> | unknown,
   millis: number,
+  batch = 8,
 ): Promise<{ perSecond: number; count: number }> {
   const start = performance.now();
   let count = 0;
   let elapsed = 0;
   while (elapsed < millis) {
-    // Batches of 8 keep timer reads out of the measurement for fast operations.
-    for (let i = 0; i < 8; i += 1) {
+    // Batches (8 by default) keep timer reads out of the measurement for fast operations.
+    for (let i = 0; i < batch; i += 1) {
       await op();
     }
-    count += 8;
+    count += batch;
     elapsed = performance.now() - start;
   }
   return { perSecond: (count * 1000) / elapsed, count };
@@ -58,24 +72,28 @@ export async function runScenario(
   scenario: Scenario,
   options: { rounds?: number; roundMillis?: number } = {},
 ): Promise<Result> {
-  const rounds = options.rounds ?? 5;
-  const roundMillis = options.roundMillis ?? 1000;
+  const rounds = options.rounds ?? scenario.rounds ?? 5;
+  const roundMillis = options.roundMillis ?? scenario.roundMillis ?? 1000;
+  const warmupMillis = scenario.warmupMillis ?? 300;
+  const batch = scenario.batch ?? 8;
   await scenario.setup?.();
+  // Read after setup: a scenario may only know its scale (e.g. the object size) once set up.
+  const scale = scenario.scale ?? 1;
   try {
-    await rate(scenario.ours, 300);
-    await rate(scenario.floor, 300);
+    await rate(scenario.ours, warmupMillis, batch);
+    await rate(scenario.floor, warmupMillis, batch);
     const ours: number[] = [];
     const floor: number[] = [];
     let n = 0;
     for (let round = 0; round < rounds; round += 1) {
-      const a = await rate(scenario.ours, roundMillis);
-      const b = await rate(scenario.floor, roundMillis);
+      const a = await rate(scenario.ours, roundMillis, batch);
+      const b = await rate(scenario.floor, roundMillis, batch);
       ours.push(a.perSecond);
       floor.push(b.perSecond);
       n += a.count;
     }
-    const o = median(ours);
-    const f = median(floor);
+    const o = median(ours) * scale;
+    const f = median(floor) * scale;
     return {
       scenario: scenario.name,
       unit: scenario.unit ?? "ops/s",
@@ -83,7 +101,7 @@ export async function runScenario(
       floor: Math.round(f),
       ratio: Math.round((o / f) * 1000) / 1000,
       n,
-      ...scenario.extra,
+      ...(typeof scenario.extra === "function" ? scenario.extra() : scenario.extra),
     };
   } finally {
     await scenario.teardown?.();

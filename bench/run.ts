@@ -7,9 +7,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 import { runScenario } from "./harness";
 import type { Scenario } from "./harness";
+import { inboundS3Large, inboundSns } from "./scenarios/inbound";
+import { sesBulkBuild } from "./scenarios/ses-bulk";
 import { sesSendBuild, sesSendRoundtrip } from "./scenarios/ses-send";
 
-const scenarios: Scenario[] = [sesSendBuild, sesSendRoundtrip];
+const scenarios: Scenario[] = [sesSendBuild, sesSendRoundtrip, sesBulkBuild, inboundSns, inboundS3Large];
 
 const wanted = process.argv.slice(2);
 for (const scenario of scenarios) {

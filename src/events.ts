@@ -6,7 +6,9 @@
  * @module
  */
 import type { JsonValue } from "./message/types";
+import type { InboundMessage } from "./inbound/types";
 import type { SesTrackingMessage } from "./ses/webhooks/tracking-types";
+import type { SesReceivedNotification } from "./ses/webhooks/inbound-types";
 
 /**
  * The normalized event types (Anymail's vocabulary). Amazon SES produces `sent`, `rejected`,
@@ -131,4 +133,35 @@ export interface TrackingEvent {
   esp: "Amazon SES";
   /** The ESP's own event, as parsed (SES: the JSON inside the SNS `Message`), shared by its fan-out. */
   raw: SesTrackingMessage;
+}
+
+/**
+ * One received email, normalized: what an inbound webhook hands the application. SES publishes
+ * exactly one per receipt-rule notification.
+ *
+ * @example
+ * ```ts
+ * async function onInbound(event: InboundEvent) {
+ *   const { message } = event;
+ *   if (message.spamDetected || message.verdicts.virus === "FAIL") return;
+ *   await tickets.create({ from: message.from?.addrSpec, subject: message.subject, body: message.text });
+ * }
+ * ```
+ */
+export interface InboundEvent {
+  /** Always `inbound`. */
+  eventType: typeof EventType.inbound;
+  /** When the ESP received the message (SES: `mail.timestamp`, not the SNS publish time). */
+  timestamp: Date | undefined;
+  /**
+   * The ESP's id for the received message (SES: `mail.messageId`, which is also the S3 object's
+   * name after the rule's prefix). Identical on SNS retries, so use it to dedupe.
+   */
+  eventId: string | undefined;
+  /** The parsed message, with the envelope and verdicts from the receipt. */
+  message: InboundMessage;
+  /** The ESP that reported the event. */
+  esp: "Amazon SES";
+  /** The ESP's own notification, as parsed (SES: the JSON inside the SNS `Message`). */
+  raw: SesReceivedNotification;
 }

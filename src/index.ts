@@ -62,3 +62,16 @@ export { VERSION } from "./version";
 export { EventType, RejectReason } from "./events";
 export type { TrackingEvent } from "./events";
 export { WebhookValidationError } from "./errors";
+
+// Inbound email
+export { parseInboundMessage, HeaderMap, InboundAddress, InboundParseError } from "./inbound";
+export type {
+  DmarcPolicy,
+  HeaderEntry,
+  InboundAttachment,
+  InboundMessage,
+  InboundReceiptInfo,
+  ReceiptVerdicts,
+  VerdictStatus,
+} from "./inbound";
+export type { InboundEvent } from "./events";

@@ -44,6 +44,14 @@ describe("package exports (built output)", () => {
     expect(loadKeys("mailroom/testing", "import")).toEqual(expect.arrayContaining(["createMemoryBackend"]));
   });
 
+  it("loads no parser or webhook-only AWS client for code that only sends", () => {
+    const script = `require("mailroom"); require("mailroom/ses");
+      const loaded = Object.keys(require.cache);
+      console.log(JSON.stringify(["postal-mime", "client-s3", "client-sns", "client-ses/"].filter((name) => loaded.some((p) => p.includes(name)))));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual([]);
+  });
+
   it("passes publint with no errors or warnings", async () => {
     const { messages } = await publint({ pkgDir: root, level: "warning" });
     expect(messages).toEqual([]);

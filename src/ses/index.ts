@@ -40,3 +40,32 @@ export type {
   SesTopicSubscriptionStatus,
   SesTrackingMessage,
 } from "./webhooks/tracking-types";
+export { buildSendBulkEmailInputs, isTemplateSend, DEFAULT_BULK_BATCH_SIZE } from "./payload/send-bulk-email";
+export type { BulkSendPlan } from "./payload/send-bulk-email";
+export type { SesResponse } from "./backend";
+export type { BulkBatchOutcome } from "./bulk-response";
+export { sesReceivedToInboundEvent } from "./webhooks/inbound";
+export type { InboundDeps } from "./webhooks/inbound";
+export { createS3ObjectReader } from "./webhooks/s3-object-reader";
+export type { S3ClientLike, S3ObjectReader, S3ObjectReaderOptions } from "./webhooks/s3-object-reader";
+export type {
+  SesReceipt,
+  SesReceiptAction,
+  SesReceiptVerdict,
+  SesReceivedMail,
+  SesReceivedNotification,
+} from "./webhooks/inbound-types";
+export { amazonSesTrackingWebhook } from "./webhooks/tracking-handler";
+export type { AmazonSesTrackingWebhookOptions } from "./webhooks/tracking-handler";
+export { amazonSesInboundWebhook } from "./webhooks/inbound-handler";
+export type { AmazonSesInboundWebhookOptions } from "./webhooks/inbound-handler";
+export type {
+  ConfirmSubscription,
+  FetchHandler,
+  SignatureVerificationOptions,
+  SnsClientLike,
+  SnsWebhookHandler,
+  SnsWebhookOptions,
+  WebhookLogger,
+  WebhookOutcome,
+} from "../webhook/types";

@@ -1,0 +1,73 @@
+/**
+ * The Amazon SES tracking webhook: SES sending events (bounces, deliveries, opens…) published
+ * to SNS, delivered to the application one normalized {@link TrackingEvent} at a time.
+ *
+ * @module
+ */
+import type { TrackingEvent } from "../../events";
+import { invokeCallback } from "../../webhook/callback";
+import { createSnsWebhook } from "../../webhook/handler";
+import type { SnsWebhookHandler, SnsWebhookOptions } from "../../webhook/types";
+import { sesEventToTrackingEvents } from "./tracking";
+
+/**
+ * Options of {@link amazonSesTrackingWebhook}: the shared SNS webhook options plus `onEvent`.
+ *
+ * @example
+ * ```ts
+ * const options: AmazonSesTrackingWebhookOptions = {
+ *   secret: process.env.MAILROOM_WEBHOOK_SECRET,
+ *   onEvent: async (event) => { await db.events.insert(event); },
+ * };
+ * ```
+ */
+export interface AmazonSesTrackingWebhookOptions extends SnsWebhookOptions {
+  /**
+   * Called once per normalized event, awaited, in order (a bounce of two recipients gives two
+   * calls). Throwing makes the webhook answer 500, so SNS delivers the whole notification again:
+   * dedupe on `event.eventId` + `event.recipient`.
+   */
+  onEvent(event: TrackingEvent): unknown;
+}
+
+/**
+ * Create the SES tracking webhook: a Fetch handler `(request) => Promise<Response>` for the HTTPS
+ * subscription of the SNS topic your configuration set (or identity notifications) publish to.
+ * SNS signatures are verified by default; see docs/tracking.md and docs/security.md.
+ *
+ * The returned function also has `handleEnvelope(envelope)`, the entry point of the
+ * SNS-triggered Lambda path (`toLambdaHandler` in `mailroom/lambda` uses it).
+ *
+ * @throws TypeError when `onEvent` is missing or another option is invalid.
+ * @example
+ * ```ts
+ * import { amazonSesTrackingWebhook } from "mailroom/ses";
+ * import { toExpress } from "mailroom/express";
+ *
+ * const tracking = amazonSesTrackingWebhook({
+ *   secret: process.env.MAILROOM_WEBHOOK_SECRET, // "user:password", also in the SNS subscription URL
+ *   allowedTopicArns: ["arn:aws:sns:us-east-1:123456789012:ses-events"],
+ *   onEvent: async (event) => {
+ *     if (event.eventType === "bounced") await suppress(event.recipient);
+ *   },
+ * });
+ * app.all("/mailroom/ses/tracking", toExpress(tracking));
+ * ```
+ */
+export function amazonSesTrackingWebhook(options: AmazonSesTrackingWebhookOptions): SnsWebhookHandler {
+  const onEvent = options?.onEvent;
+  if (typeof onEvent !== "function") {
+    throw new TypeError("amazonSesTrackingWebhook: onEvent must be a function");
+  }
+  return createSnsWebhook(options, "tracking", async (sesEvent, envelope) => {
+    // Convert everything first: a malformed event is refused before the application sees any of it.
+    const events = sesEventToTrackingEvents(sesEvent, {
+      messageId: envelope.MessageId,
+      timestamp: envelope.Timestamp,
+      topicArn: envelope.TopicArn,
+    });
+    for (const event of events) {
+      await invokeCallback(() => onEvent.call(options, event));
+    }
+  });
+}
