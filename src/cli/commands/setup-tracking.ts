@@ -1,0 +1,107 @@
+/**
+ * `mailroom setup tracking`: the SNS topic, the webhook's HTTPS subscription, the SESv2
+ * configuration set and its SNS event destination — created or reused, idempotently — and the
+ * IAM policy the application needs.
+ *
+ * @module
+ */
+import { parseCommandLine, required } from "../args";
+import type { CliCommand } from "../command";
+import { clientFor } from "../deps";
+import { ExitCode } from "../exit-codes";
+import { SETUP_FLAGS_HELP, SETUP_OPTIONS, printReport, subscriptionEndpoint } from "../setup/common";
+import {
+  ensureConfigurationSet,
+  ensureEventDestination,
+  parseEventTypes,
+  SES_EVENT_TYPES,
+} from "../setup/configuration-set";
+import { accountRegion, topicArnFor, trackingPolicy } from "../setup/iam-policy";
+import { createSetupContext } from "../setup/plan";
+import { ensureSubscription, ensureTopic } from "../setup/sns-topic";
+
+const OPTIONS = {
+  ...SETUP_OPTIONS,
+  "configuration-set": { type: "string" },
+  events: { type: "string" },
+  "destination-name": { type: "string" },
+} as const;
+
+const DEFAULT_DESTINATION = "mailroom-sns";
+
+const HELP = `Usage: mailroom setup tracking --topic <name> --endpoint-url <https://…>
+         --configuration-set <name> [--secret <user:password>] [flags]
+
+Wire SES event publishing to your tracking webhook. Creates what is missing, reuses what exists,
+updates what differs; running it again changes nothing:
+  1. the SNS topic
+  2. the HTTPS subscription of --endpoint-url, with the secret as user:password in the URL
+     (a pending subscription is fine: the webhook confirms it when SNS asks)
+  3. the SESv2 configuration set
+  4. its SNS event destination (created, or updated when its events or topic differ)
+Then prints the least-privilege IAM policy for the application: sending through the
+configuration set, and sns:ConfirmSubscription for the webhook.
+
+Flags:
+${SETUP_FLAGS_HELP}
+  --configuration-set <name> the configuration set to send through (created if missing)
+  --events <list>            comma-separated event types (default: all):
+                             ${SES_EVENT_TYPES.join(",")}
+  --destination-name <name>  the event destination's name (default: ${DEFAULT_DESTINATION})
+
+Exit codes: 0 done; 1 AWS refused a call; 2 invalid flags; 3 credentials/region/IAM.
+
+Example:
+  export MAILROOM_WEBHOOK_SECRET='hooks:a-long-random-password'
+  mailroom setup tracking --topic ses-tracking --configuration-set Tracking \\
+    --endpoint-url https://example.com/mailroom/ses/tracking --dry-run`;
+
+/**
+ * The `mailroom setup tracking` command.
+ *
+ * @example
+ * ```ts
+ * await setupTrackingCommand.run({ args: ["--topic", "t", "--endpoint-url", url, "--configuration-set", "C"], io, deps });
+ * ```
+ */
+export const setupTrackingCommand: CliCommand = {
+  path: ["setup", "tracking"],
+  summary: "Create or reuse the SNS topic, subscription, configuration set and event destination",
+  help: HELP,
+  async run({ args, io, deps }) {
+    const { values } = parseCommandLine(args, OPTIONS);
+    const endpoint = subscriptionEndpoint(values, deps.env, io);
+    const topic = required(values.topic, "--topic");
+    const configurationSetName = required(values["configuration-set"], "--configuration-set");
+    const events = parseEventTypes(values.events);
+    const region = values.region;
+    const context = createSetupContext(io, { dryRun: values["dry-run"] === true });
+    const sns = await clientFor(deps, "sns", { region });
+    const sesv2 = await clientFor(deps, "sesv2", { region });
+
+    const { arn, anyArn } = await ensureTopic(context, sns, topic);
+    await ensureSubscription(context, sns, arn, { endpoint, resubscribe: values.resubscribe === true });
+    const configurationSetExists = await ensureConfigurationSet(context, sesv2, configurationSetName);
+    const fallbackRegion = region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
+    const topicArn = topicArnFor(arn, anyArn, topic, fallbackRegion);
+    await ensureEventDestination(context, sesv2, {
+      configurationSetName,
+      name: values["destination-name"] ?? DEFAULT_DESTINATION,
+      topicArn,
+      events,
+      configurationSetExists,
+    });
+
+    printReport(io, context, {
+      json: values.json === true,
+      policy: trackingPolicy(accountRegion(topicArn, fallbackRegion), { configurationSetName, topicArn }),
+      policyTitle: `Least-privilege IAM policy for the application (sending through ${configurationSetName}, tracking webhook)`,
+      notes: [
+        `send through the configuration set: amazonSes({ configurationSetName: "${configurationSetName}" })`,
+        "run the tracking webhook with the same secret (MAILROOM_WEBHOOK_SECRET); it confirms the subscription",
+        "check the endpoint: mailroom verify-webhook <url> --kind tracking",
+      ],
+    });
+    return ExitCode.ok;
+  },
+};
