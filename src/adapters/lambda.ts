@@ -1,0 +1,206 @@
+/**
+ * `mailroom/lambda`: run a Mailroom webhook in AWS Lambda, behind API Gateway (REST or HTTP API),
+ * a Function URL, or subscribed to the SNS topic directly.
+ *
+ * @example
+ * ```ts
+ * import { toLambdaHandler } from "mailroom/lambda";
+ * export const handler = toLambdaHandler(tracking);
+ * ```
+ *
+ * @module
+ */
+import { lambdaRecordToEnvelope } from "../sns/envelope";
+import type { FetchHandler, SnsWebhookHandler } from "../webhook/types";
+import type {
+  ApiGatewayV1Event,
+  ApiGatewayV2Event,
+  LambdaHttpResult,
+  LambdaWebhookEvent,
+  SnsLambdaEvent,
+} from "./lambda-types";
+
+export type { FetchHandler, SnsWebhookHandler, WebhookOutcome } from "../webhook/types";
+export type {
+  ApiGatewayV1Event,
+  ApiGatewayV2Event,
+  LambdaHttpResult,
+  LambdaWebhookEvent,
+  SnsEventRecord,
+  SnsLambdaEvent,
+} from "./lambda-types";
+
+/**
+ * A Lambda handler: an HTTP result for API Gateway and Function URL events, nothing for
+ * SNS-triggered ones (which reject, so Lambda retries, when SNS would have been told to retry).
+ *
+ * @example
+ * ```ts
+ * export const handler: LambdaWebhookHandler = toLambdaHandler(tracking);
+ * ```
+ */
+export type LambdaWebhookHandler = (event: LambdaWebhookEvent) => Promise<LambdaHttpResult | undefined>;
+
+/**
+ * Wrap a webhook as a Lambda handler. Type conversion only:
+ *
+ * - API Gateway REST (payload 1.0), HTTP API (2.0) and Function URL events become a Fetch
+ *   `Request` (headers case-insensitive, `multiValueHeaders` honoured, `isBase64Encoded` bodies
+ *   decoded) and the `Response` a proxy result.
+ * - SNS-triggered events (`Records[].Sns`, Lambda's key casing) are converted to the HTTP envelope
+ *   shape and go through `handler.handleEnvelope`: the same allow-list, signature verification and
+ *   dispatch, without basic auth (Lambda invocations are authorized by IAM). An outcome of 5xx
+ *   (the application's callback failed, AWS was down) rejects, so Lambda retries the invocation;
+ *   a refused record (forged, wrong topic: 4xx) is logged by the webhook and dropped, as SNS drops
+ *   a 4xx delivery. A record that is not an SNS envelope at all rejects.
+ *
+ * @example
+ * ```ts
+ * import { amazonSesTrackingWebhook } from "mailroom/ses";
+ * import { toLambdaHandler } from "mailroom/lambda";
+ *
+ * export const handler = toLambdaHandler(
+ *   amazonSesTrackingWebhook({ allowedTopicArns: [process.env.TOPIC_ARN!], onEvent }),
+ * );
+ * ```
+ */
+export function toLambdaHandler(handler: FetchHandler | SnsWebhookHandler): LambdaWebhookHandler {
+  return async (event) => {
+    if (isSnsEvent(event)) {
+      await handleSnsEvent(handler, event);
+      return undefined;
+    }
+    if (isV2Event(event)) {
+      return toHttpResult(await handler(v2Request(event)), false);
+    }
+    if (isV1Event(event)) {
+      return toHttpResult(await handler(v1Request(event)), true);
+    }
+    throw new TypeError("toLambdaHandler: not an API Gateway, Function URL or SNS event");
+  };
+}
+
+async function handleSnsEvent(
+  handler: FetchHandler | SnsWebhookHandler,
+  event: SnsLambdaEvent,
+): Promise<void> {
+  if (!("handleEnvelope" in handler)) {
+    throw new TypeError("toLambdaHandler: SNS-triggered events need a Mailroom webhook handler");
+  }
+  for (const record of event.Records) {
+    const outcome = await handler.handleEnvelope(lambdaRecordToEnvelope(record));
+    if (outcome.status >= 500) {
+      throw new Error(`Mailroom webhook failed (${outcome.status}: ${outcome.body}); Lambda will retry`);
+    }
+  }
+}
+
+function isSnsEvent(event: LambdaWebhookEvent): event is SnsLambdaEvent {
+  return Array.isArray((event as Partial<SnsLambdaEvent>).Records);
+}
+
+function isV2Event(event: LambdaWebhookEvent): event is ApiGatewayV2Event {
+  return typeof (event as Partial<ApiGatewayV2Event>).requestContext?.http?.method === "string";
+}
+
+function isV1Event(event: LambdaWebhookEvent): event is ApiGatewayV1Event {
+  return typeof (event as Partial<ApiGatewayV1Event>).httpMethod === "string";
+}
+
+function v1Request(event: ApiGatewayV1Event): Request {
+  const headers = new Headers();
+  const multi = event.multiValueHeaders ?? {};
+  for (const [name, values] of Object.entries(multi)) {
+    for (const value of values ?? []) {
+      headers.append(name, value);
+    }
+  }
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    // `headers` repeats the last value of each multi-value header: use it only for the others.
+    if (value !== undefined && !headers.has(name)) {
+      headers.set(name, value);
+    }
+  }
+  const query = new URLSearchParams();
+  const multiQuery = event.multiValueQueryStringParameters ?? {};
+  for (const [name, values] of Object.entries(multiQuery)) {
+    for (const value of values ?? []) {
+      query.append(name, value);
+    }
+  }
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined && !query.has(name)) {
+      query.set(name, value);
+    }
+  }
+  const host = headers.get("host") ?? event.requestContext?.domainName ?? "localhost";
+  const search = query.size > 0 ? `?${query.toString()}` : "";
+  return buildRequest(event.httpMethod, `https://${host}${event.path}${search}`, headers, event);
+}
+
+function v2Request(event: ApiGatewayV2Event): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) {
+      headers.set(name, value);
+    }
+  }
+  if (event.cookies !== undefined && event.cookies.length > 0) {
+    headers.set("cookie", event.cookies.join("; "));
+  }
+  const host = headers.get("host") ?? event.requestContext.domainName ?? "localhost";
+  const search = event.rawQueryString ? `?${event.rawQueryString}` : "";
+  return buildRequest(
+    event.requestContext.http.method,
+    `https://${host}${event.rawPath}${search}`,
+    headers,
+    event,
+  );
+}
+
+function buildRequest(
+  method: string,
+  url: string,
+  headers: Headers,
+  event: { body?: string | null; isBase64Encoded?: boolean },
+): Request {
+  const upper = method.toUpperCase();
+  const hasBody = upper !== "GET" && upper !== "HEAD" && event.body != null;
+  const body =
+    hasBody && event.isBase64Encoded === true ? Buffer.from(event.body as string, "base64") : event.body;
+  return new Request(safeUrl(url), { method: upper, headers, body: hasBody ? body : undefined });
+}
+
+function safeUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    // An unusual Host header; the webhook does not route on the URL.
+    return "https://localhost/";
+  }
+}
+
+async function toHttpResult(response: Response, multiValue: boolean): Promise<LambdaHttpResult> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") {
+      headers[name] = value;
+    }
+  });
+  const cookies = response.headers.getSetCookie();
+  const result: LambdaHttpResult = {
+    statusCode: response.status,
+    headers,
+    // Webhook answers are short UTF-8 texts, so no base64 round trip.
+    body: await response.text(),
+    isBase64Encoded: false,
+  };
+  if (cookies.length > 0) {
+    if (multiValue) {
+      result.multiValueHeaders = { "set-cookie": cookies };
+    } else {
+      result.cookies = cookies;
+    }
+  }
+  return result;
+}
