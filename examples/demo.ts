@@ -1,90 +1,248 @@
 /**
- * `npm start`: a short tour with no AWS account. Starts a local SES emulator (aws-ses-v2-local)
- * on 127.0.0.1, sends a message with attachments, tags and metadata through Mailroom's SES
- * backend, and prints the send status and the raw message SES received.
+ * `npm start`: the whole story with no AWS account. Starts a local SES emulator (aws-ses-v2-local)
+ * and Mailroom's two webhooks on 127.0.0.1, sends a plain message, a message with attachments and a
+ * template batch, replays SES tracking events and an inbound email through the webhooks (signed by
+ * the test kit, so signature verification stays on), prints what happened, then keeps the webhooks
+ * listening until Ctrl-C. `npm start -- --exit` stops after the story.
  */
+import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { CreateEmailTemplateCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 
-import { createMailer, inlineImage } from "../src/index";
-import { amazonSes } from "../src/ses/index";
+import { toNodeListener } from "../src/adapters/node";
+import type { InboundEvent, TrackingEvent } from "../src/index";
+import { createMailer, inlineImage, normalizeMessage } from "../src/index";
+import { amazonSes, amazonSesInboundWebhook, amazonSesTrackingWebhook, buildRawMime } from "../src/ses/index";
+import { createSnsTestSigner } from "../src/testing/index";
+import { postLikeSns } from "./demo/post-like-sns";
+import { receivedNotification, trackingEvents } from "./demo/ses-events";
+import type { SentMessage } from "./demo/ses-events";
 
 // The SDK warns on Node 20 about its releases after January 2027; not news for a demo.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
+const SECRET = "demo:correct-horse-battery-staple";
 type StartServer = (config: { host: string; port: number }) => Promise<Server>;
+
+function section(title: string): void {
+  console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 72 - title.length))}`);
+}
+
+async function listen(server: Server): Promise<string> {
+  // Always 127.0.0.1 and a free port: nothing of the demo is reachable from elsewhere.
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 async function startSesEmulator(): Promise<{ server: Server; endpoint: string }> {
   const mod = (await import("aws-ses-v2-local")) as unknown as {
     default: StartServer | { default: StartServer };
   };
   const start = typeof mod.default === "function" ? mod.default : mod.default.default;
-  // Always 127.0.0.1: the emulator's own default listens on every interface.
   const server = await start({ host: "127.0.0.1", port: 0 });
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function section(title: string): void {
-  console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 70 - title.length))}`);
+function printTrackingEvent(event: TrackingEvent): void {
+  const extra = event.mtaResponse ?? event.clickUrl ?? event.description ?? "";
+  console.log(
+    `  ${event.eventType.padEnd(9)} ${String(event.recipient).padEnd(22)} ${JSON.stringify(event.metadata)} ${JSON.stringify(event.tags)} ${extra}`,
+  );
 }
 
-const { server, endpoint } = await startSesEmulator();
-try {
-  section(`Local SES emulator listening on ${endpoint}`);
+function printInbound(event: InboundEvent): void {
+  const { message } = event;
+  console.log(`  from:        ${message.from?.toString()}`);
+  console.log(
+    `  to:          ${message.to.map(String).join(", ")}  (envelope: ${message.envelopeRecipient})`,
+  );
+  console.log(`  subject:     ${message.subject}`);
+  console.log(`  text:        ${message.text?.trim()}`);
+  console.log(
+    `  attachments: ${message.attachments.map((a) => `${a.filename} (${a.contentType}, ${a.size} bytes)`).join(", ")}`,
+  );
+  console.log(`  verdicts:    ${JSON.stringify(message.verdicts)}; spamDetected=${message.spamDetected}`);
+}
 
-  // Record the SendEmail input the SDK serializes, to show the raw MIME SES received.
+const closers: (() => Promise<void>)[] = [];
+async function stop(): Promise<void> {
+  await Promise.all(closers.splice(0).map((close) => close()));
+}
+
+async function main(): Promise<void> {
+  const ses = await startSesEmulator();
+  closers.push(() => new Promise((resolve) => ses.server.close(() => resolve())));
+  const signer = createSnsTestSigner({ topicName: "ses-events" });
+  const verifySignature = { fetchCertificate: signer.fetchCertificate };
+
+  const tracked: TrackingEvent[] = [];
+  const tracking = amazonSesTrackingWebhook({
+    secret: SECRET,
+    verifySignature,
+    onEvent: (event) => void tracked.push(event),
+  });
+  const received: InboundEvent[] = [];
+  const inbound = amazonSesInboundWebhook({
+    secret: SECRET,
+    verifySignature,
+    onMessage: (event) => void received.push(event),
+  });
+  const routes: Record<string, ReturnType<typeof toNodeListener>> = {
+    "/ses/tracking": toNodeListener(tracking),
+    "/ses/inbound": toNodeListener(inbound),
+  };
+  const webhooks = createServer((req, res) => {
+    const route = routes[req.url ?? ""];
+    if (route === undefined) {
+      res.writeHead(404).end();
+    } else {
+      route(req, res);
+    }
+  });
+  const webhookBase = await listen(webhooks);
+  closers.push(() => new Promise((resolve) => webhooks.close(() => resolve())));
+
+  section("Local stand-ins");
+  console.log(`  SES emulator:     ${ses.endpoint}`);
+  console.log(`  tracking webhook: ${webhookBase}/ses/tracking`);
+  console.log(`  inbound webhook:  ${webhookBase}/ses/inbound`);
+
   const client = new SESv2Client({
-    endpoint,
+    endpoint: ses.endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "demo", secretAccessKey: "demo" },
   });
-  let sent: { Content: { Raw: { Data: Uint8Array } } } & Record<string, unknown> = {
-    Content: { Raw: { Data: new Uint8Array() } },
-  };
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      sent = args.input as typeof sent;
-      return next(args);
-    },
-    { step: "initialize", name: "demoRecordInput" },
-  );
-
   const mailer = createMailer({
     backend: amazonSes({ client, configurationSetName: "Tracking" }),
     sendDefaults: { from: '"Mailroom Demo" <demo@example.com>', metadata: { app: "demo" } },
   });
 
-  const logo = inlineImage({ filename: "logo.png", content: Buffer.from("89504e470d0a1a0a", "hex") });
-  const status = await mailer.send({
-    to: ["Alice <alice@example.com>", "bob@exämple.com"],
-    bcc: "audit@example.com",
-    subject: "Your order №42 has shipped",
-    text: "Hello Alice,\n\nYour order has shipped.\n",
-    html: `<p>Hello Alice,</p><p>Your order has shipped.</p><img src="cid:${logo.contentId}">`,
-    attachments: [{ filename: "invoice.txt", content: "Invoice #42: 2 × book, 22,70 €\n" }, logo],
-    tags: ["orders", "shipping"],
-    metadata: { orderId: 42 },
-    trackClicks: false,
+  section("1. A plain message");
+  const plain = await mailer.send({
+    to: "Alice <alice@example.com>",
+    subject: "Welcome!",
+    text: "Hello Alice.",
+    tags: ["welcome"],
   });
-
-  section("Send status");
-  console.log(`messageId: ${status.messageId}`);
-  for (const [recipient, result] of Object.entries(status.recipients)) {
+  for (const [recipient, result] of Object.entries(plain.recipients)) {
     console.log(`  ${recipient.padEnd(22)} ${result.status.padEnd(7)} ${result.messageId}`);
   }
 
-  section("SendEmail request (without the raw content)");
-  console.log(JSON.stringify({ ...sent, Content: { Raw: { Data: "<below>" } } }, null, 2));
+  section("2. A message with attachments, tags and metadata");
+  const logo = inlineImage({ filename: "logo.png", content: Buffer.from("89504e470d0a1a0a", "hex") });
+  const order = {
+    to: ["bob@example.com", "nobody@example.com"],
+    bcc: "audit@example.com",
+    subject: "Your order №42 has shipped",
+    text: "Your order has shipped.",
+    html: `<p>Your order has shipped.</p><img src="cid:${logo.contentId}">`,
+    attachments: [{ filename: "invoice.txt", content: "Invoice #42: 2 × book, 22,70 €\n" }, logo],
+    tags: ["orders"],
+    metadata: { orderId: 42 },
+  };
+  const shipped = await mailer.send(order);
+  for (const [recipient, result] of Object.entries(shipped.recipients)) {
+    console.log(`  ${recipient.padEnd(22)} ${result.status.padEnd(7)} ${result.messageId}`);
+  }
 
-  section("Raw message SES received");
-  console.log(Buffer.from(sent.Content.Raw.Data).toString("utf8"));
+  section("3. A template batch");
+  await client.send(
+    new CreateEmailTemplateCommand({
+      TemplateName: "demo-welcome",
+      TemplateContent: { Subject: "Hi {{name}}", Text: "Welcome to {{site}}, {{name}}!" },
+    }),
+  );
+  const batch = await mailer.send({
+    templateId: "demo-welcome",
+    to: ["carol@example.com", "dave@example.com", "erin@example.com"],
+    mergeGlobalData: { site: "ExampleCo" },
+    mergeData: {
+      "carol@example.com": { name: "Carol" },
+      "dave@example.com": { name: "Dave" },
+      "erin@example.com": { name: "Erin" },
+    },
+  });
+  for (const [recipient, result] of Object.entries(batch.recipients)) {
+    console.log(
+      `  ${recipient.padEnd(22)} ${result.status.padEnd(7)} ${result.messageId} (${result.espStatus})`,
+    );
+  }
 
-  section("What the emulator stored");
-  const store = (await (await fetch(`${endpoint}/store`)).json()) as { emails: Record<string, unknown>[] };
-  const stored = store.emails.find((email) => email.messageId === status.messageId);
-  console.log(JSON.stringify({ ...stored, attachments: "(omitted)" }, null, 2));
-} finally {
-  server.close();
+  section("4. SES tracking events through the tracking webhook");
+  const headersOf = (tags: string[], metadata: object) => [
+    { name: "X-Metadata", value: JSON.stringify({ app: "demo", ...metadata }) },
+    ...tags.map((tag) => ({ name: "X-Tag", value: tag })),
+  ];
+  const delivered: SentMessage = {
+    messageId: plain.messageId as string,
+    recipients: ["alice@example.com"],
+    headers: headersOf(["welcome"], {}),
+  };
+  const bounced: SentMessage = {
+    messageId: shipped.messageId as string,
+    recipients: ["nobody@example.com"],
+    headers: headersOf(["orders"], { orderId: 42 }),
+  };
+  for (const sesEvent of trackingEvents(delivered, bounced)) {
+    const status = await postLikeSns(
+      `${webhookBase}/ses/tracking`,
+      signer,
+      signer.notification({ message: sesEvent }),
+      SECRET,
+    );
+    console.log(`  ${(sesEvent as { eventType: string }).eventType.padEnd(9)} -> HTTP ${status}`);
+  }
+  console.log("  normalized events:");
+  tracked.forEach(printTrackingEvent);
+
+  section("5. An inbound email through the inbound webhook");
+  const raw = buildRawMime(
+    normalizeMessage({
+      from: "Customer <customer@example.org>",
+      to: "support@example.com",
+      subject: "Where is my order?",
+      text: "Hello, my order #42 has not arrived. Photo attached.",
+      attachments: [{ filename: "parcel.jpg", content: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) }],
+    }),
+    { metadataJson: undefined, tags: [] },
+  );
+  const inboundStatus = await postLikeSns(
+    `${webhookBase}/ses/inbound`,
+    signer,
+    signer.notification({ message: receivedNotification(raw) }),
+    SECRET,
+  );
+  console.log(`  Received -> HTTP ${inboundStatus}`);
+  received.forEach(printInbound);
+
+  section("6. A forged notification");
+  const forged = {
+    ...signer.notification({ message: trackingEvents(delivered, bounced)[0] ?? {} }),
+    Message: '{"eventType":"Delivery"}',
+  };
+  const forgedStatus = await postLikeSns(`${webhookBase}/ses/tracking`, signer, forged, SECRET);
+  console.log(`  tampered Message -> HTTP ${forgedStatus} (refused: the signature no longer matches)`);
+}
+
+process.once("SIGINT", () => {
+  console.log("\nStopping...");
+  void stop().then(() => {
+    console.log("Stopped.");
+    process.exit(0);
+  });
+});
+
+try {
+  await main();
+  if (process.argv.includes("--exit")) {
+    await stop();
+  } else {
+    console.log("\nThe webhooks keep listening; press Ctrl-C to stop.");
+  }
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  await stop();
+  process.exitCode = 1;
 }

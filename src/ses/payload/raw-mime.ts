@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 import MailComposer from "nodemailer/lib/mail-composer";
 import type { MailComposerAttachment, MailComposerOptions } from "nodemailer/lib/mail-composer";
 
@@ -64,6 +66,18 @@ function headers(message: NormalizedMessage, tracking: TrackingHeaders): MailCom
 }
 
 /**
+ * A Message-ID made here, unless the message brings its own: nodemailer's generator draws five
+ * separate random buffers, a measurable share of a small message's build time.
+ */
+function messageId(message: NormalizedMessage): string | undefined {
+  if (message.headers.some(([name]) => name.toLowerCase() === "message-id")) {
+    return undefined;
+  }
+  const domain = (message.fromHeader ?? message.from)[0]?.asciiDomain ?? "mailroom.invalid";
+  return `<${randomUUID()}@${domain}>`;
+}
+
+/**
  * Build the raw MIME message for SESv2 SendEmail `Content.Raw`: CRLF line endings, every part
  * 7-bit clean (quoted-printable or base64), no Bcc header, IDNA domains, RFC 2047 for
  * non-ASCII header text.
@@ -83,6 +97,7 @@ export function buildRawMime(message: NormalizedMessage, tracking: TrackingHeade
     cc: addressList(message.cc),
     replyTo: addressList(message.replyTo),
     subject: message.subject,
+    messageId: messageId(message),
     text: crlf(message.text),
     html: crlf(message.html),
     alternatives: message.alternatives.map((alt) => ({
