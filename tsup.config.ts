@@ -6,6 +6,13 @@ export default defineConfig({
     index: "src/index.ts",
     "ses/index": "src/ses/index.ts",
     "testing/index": "src/testing/index.ts",
+    "queue/index": "src/queue/index.ts",
+    "adapters/node": "src/adapters/node.ts",
+    "adapters/express": "src/adapters/express.ts",
+    "adapters/fastify": "src/adapters/fastify.ts",
+    "adapters/lambda": "src/adapters/lambda.ts",
+    // The `mailroom` command (package.json "bin"), not a subpath export; keeps its #! line.
+    "cli/main": "src/cli/main.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

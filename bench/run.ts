@@ -10,8 +10,20 @@ import type { Scenario } from "./harness";
 import { inboundS3Large, inboundSns } from "./scenarios/inbound";
 import { sesBulkBuild } from "./scenarios/ses-bulk";
 import { sesSendBuild, sesSendRoundtrip } from "./scenarios/ses-send";
+import { throttledSend } from "./scenarios/throttling";
+import { snsVerify, trackingWebhook, trackingWebhookHttp } from "./scenarios/webhooks";
 
-const scenarios: Scenario[] = [sesSendBuild, sesSendRoundtrip, sesBulkBuild, inboundSns, inboundS3Large];
+const scenarios: Scenario[] = [
+  sesSendBuild,
+  sesSendRoundtrip,
+  sesBulkBuild,
+  inboundSns,
+  inboundS3Large,
+  trackingWebhook,
+  trackingWebhookHttp,
+  snsVerify,
+  throttledSend,
+];
 
 const wanted = process.argv.slice(2);
 for (const scenario of scenarios) {

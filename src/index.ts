@@ -75,3 +75,7 @@ export type {
   VerdictStatus,
 } from "./inbound";
 export type { InboundEvent } from "./events";
+
+// Sending many, and delayed sends through a queue (mailroom/queue)
+export type { MailScheduler } from "./mailer";
+export type { SendManyOptions, SendManyResult } from "./queue/send-many";

@@ -8,8 +8,10 @@ import {
 import { normalizeMessage } from "./message/normalize";
 import { applySendDefaults } from "./message/send-defaults";
 import type { EmailMessage, NormalizedMessage } from "./message/types";
+import { sendEach } from "./queue/send-many";
+import type { SendManyOptions, SendManyResult } from "./queue/send-many";
 import { makeSendStatus } from "./send-status";
-import type { SendStatus } from "./send-status";
+import type { RecipientStatusValue, SendStatus } from "./send-status";
 
 /** Passed to a pre-send hook. */
 export interface PreSendControl {
@@ -29,7 +31,28 @@ export type PreSendHook = (
 /** Runs after every successful API call, before recipient statuses are checked. */
 export type PostSendHook = (message: EmailMessage, status: SendStatus) => void | Promise<void>;
 
-/** Options of {@link createMailer}. */
+/**
+ * Where a mailer puts messages with `sendAt`: anything with `enqueue`, such as a queue from
+ * `createMailQueue()` in `mailroom/queue` (in-process, or BullMQ on Redis).
+ *
+ * @example
+ * ```ts
+ * const scheduler: MailScheduler = { enqueue: async (message, { sendAt } = {}) => myJobs.add(message, sendAt) };
+ * ```
+ */
+export interface MailScheduler {
+  /** Persist the message (as given, before send defaults) to be sent at `sendAt`; returns the job id. */
+  enqueue(message: EmailMessage, options?: { sendAt?: Date | undefined }): Promise<string>;
+}
+
+/**
+ * Options of {@link createMailer}.
+ *
+ * @example
+ * ```ts
+ * createMailer({ backend: amazonSes(), sendDefaults: { from: "shop@example.com" }, queue: createMailQueue() });
+ * ```
+ */
 export interface MailerOptions<Payload = unknown, Response = unknown> {
   /** The ESP backend, e.g. `amazonSes({...})` from `mailroom/ses`. */
   backend: MailerBackend<Payload, Response>;
@@ -41,19 +64,39 @@ export interface MailerOptions<Payload = unknown, Response = unknown> {
   ignoreRecipientStatus?: boolean | undefined;
   preSend?: PreSendHook | undefined;
   postSend?: PostSendHook | undefined;
+  /**
+   * A queue for delayed sends. With one, `send()` of a message with `sendAt` validates it,
+   * enqueues it as a delayed job and returns a status whose recipients are `scheduled`, with the
+   * job id; without one, `sendAt` is an unsupported feature. Send defaults and hooks run when a
+   * worker sends it.
+   */
+  queue?: MailScheduler | undefined;
 }
 
 /**
  * Sends normalized messages through one backend.
+ *
+ * @example
+ * ```ts
+ * const status = await mailer.send(message);
+ * const results = await mailer.sendMany(messages, { concurrency: 8 });
+ * ```
  */
 export interface Mailer {
   /**
-   * Send one message.
+   * Send one message. With a `queue` and a `sendAt`, enqueue it instead: the status's recipients
+   * are then `scheduled` and `jobId` names the job.
    *
    * @throws InvalidAddressError, InvalidMessageError, UnsupportedFeatureError before any I/O;
    *   ApiError when the ESP call fails; RecipientsRefusedError when every recipient was refused
    */
   send(message: EmailMessage): Promise<SendStatus>;
+  /**
+   * Send many messages with bounded concurrency (at the backend's rate limit, when it has one).
+   * Never throws for one message: each gets a result, in input order. Stops promptly when SES
+   * reports the daily quota exhausted (the rest come back `skipped`).
+   */
+  sendMany(messages: readonly EmailMessage[], options?: SendManyOptions): Promise<SendManyResult[]>;
   /** The backend's name, e.g. "Amazon SES". */
   readonly esp: string;
 }
@@ -104,6 +147,17 @@ function raiseForRecipientStatus(status: SendStatus): void {
   }
 }
 
+/** A status with every recipient of the message in one state (scheduled, unknown). */
+function statusFor(message: NormalizedMessage, status: RecipientStatusValue, response: unknown): SendStatus {
+  const recipients = Object.fromEntries(
+    [...message.to, ...message.cc, ...message.bcc].map((addr) => [
+      addr.addrSpec,
+      { status, messageId: undefined },
+    ]),
+  );
+  return makeSendStatus(recipients, response);
+}
+
 /**
  * Create a mailer. The send algorithm is the same for every backend: apply send defaults,
  * pre-send hook, validate, build the payload, call the API, parse statuses, post-send hook, and
@@ -119,6 +173,11 @@ function raiseForRecipientStatus(status: SendStatus): void {
  *   sendDefaults: { from: "Shop <shop@example.com>", metadata: { app: "shop" } },
  * });
  * const status = await mailer.send({ to: "alice@example.com", subject: "Hi", text: "Hello" });
+ * const results = await mailer.sendMany(newsletter); // one result per message, in order
+ *
+ * // With a queue (mailroom/queue), sendAt becomes a delayed job:
+ * const scheduling = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue: createMailQueue() });
+ * (await scheduling.send({ to: "alice@example.com", subject: "Later", sendAt: tomorrow })).jobId;
  * ```
  */
 export function createMailer<Payload, Response>(options: MailerOptions<Payload, Response>): Mailer {
@@ -134,8 +193,23 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
     },
   };
 
+  /** sendAt with a queue: validate now (so a bad message fails here, not later in a worker), enqueue. */
+  async function schedule(queue: MailScheduler, input: EmailMessage, withDefaults: EmailMessage) {
+    const normalized = normalizeMessage(withDefaults);
+    assertHasRecipients(normalized);
+    // Building the payload is pure; it catches what the backend would refuse (unsupported features).
+    await backend.buildPayload({ ...normalized, sendAt: undefined }, context);
+    const sendAt = normalized.sendAt;
+    const jobId = await queue.enqueue(input, { sendAt });
+    return { ...statusFor(normalized, "scheduled", { jobId, sendAt }), jobId };
+  }
+
   async function send(input: EmailMessage): Promise<SendStatus> {
-    const message = await runPreSend(options.preSend, applySendDefaults(sendDefaults, input));
+    const withDefaults = applySendDefaults(sendDefaults, input);
+    if (options.queue !== undefined && withDefaults.sendAt !== undefined && withDefaults.sendAt !== null) {
+      return schedule(options.queue, input, withDefaults);
+    }
+    const message = await runPreSend(options.preSend, withDefaults);
     if (message === undefined) {
       return cancelledStatus();
     }
@@ -152,5 +226,17 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
     return status;
   }
 
-  return { send, esp: backend.name };
+  function unknownStatus(input: EmailMessage): SendStatus {
+    try {
+      return statusFor(normalizeMessage(applySendDefaults(sendDefaults, input)), "unknown", undefined);
+    } catch {
+      return makeSendStatus({}, undefined);
+    }
+  }
+
+  return {
+    send,
+    sendMany: (messages, sendManyOptions = {}) => sendEach(messages, send, sendManyOptions, unknownStatus),
+    esp: backend.name,
+  };
 }

@@ -12,6 +12,8 @@ export const RecipientStatusValue = {
   failed: "failed",
   /** The request left and no answer came: it may or may not have been sent. */
   unknown: "unknown",
+  /** Held by a queue until `sendAt` (see `jobId`); nothing was sent yet. */
+  scheduled: "scheduled",
 } as const;
 
 /** One of the {@link RecipientStatusValue} values. */
@@ -57,6 +59,8 @@ export interface SendStatus {
   cancelled: boolean;
   /** The raw ESP response(s), for debugging. */
   response: unknown;
+  /** The queue job holding the message, when it was scheduled (`sendAt` with a queue). */
+  jobId?: string | undefined;
 }
 
 /**

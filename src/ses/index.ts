@@ -1,5 +1,5 @@
 /**
- * The Amazon SES backend and, in later releases, the SES webhooks.
+ * The Amazon SES backend, and the SES tracking and inbound webhooks.
  *
  * @example
  * ```ts
@@ -69,3 +69,8 @@ export type {
   WebhookLogger,
   WebhookOutcome,
 } from "../webhook/types";
+export type { SesRateLimitOptions } from "./options";
+export { createCertUrlPolicy, defaultCertUrlPolicy } from "../sns/cert-url-policy";
+export type { CertUrlPolicy, CertUrlPolicyOptions, SnsTopicArn } from "../sns/cert-url-policy";
+export { createCertificateFetcher } from "../sns/cert-fetcher";
+export type { CertificateFetcher, CertificateFetcherOptions } from "../sns/cert-fetcher";

@@ -1,5 +1,9 @@
 import type { SESv2ClientConfig } from "@aws-sdk/client-sesv2";
 
+import type { Clock } from "../queue/clock";
+import type { RateLimiter } from "../queue/rate-limiter";
+import type { RetryOptions } from "../queue/retry-policy";
+
 /**
  * The part of an SESv2 client Mailroom uses: anything with the SDK's `send(command)` works,
  * so a pre-configured `SESv2Client` (or a test double) can be injected.
@@ -23,7 +27,11 @@ export interface AmazonSesOptions {
   region?: string | undefined;
   /** Credentials; the SDK's default credential chain applies when absent. */
   credentials?: SESv2ClientConfig["credentials"] | undefined;
-  /** Any further SESv2 client configuration (endpoint, retries, requestHandler...). */
+  /**
+   * Any further SESv2 client configuration (endpoint, requestHandler...). While Mailroom's retry
+   * policy is on, the client Mailroom creates makes one attempt per call (`maxAttempts: 1`)
+   * unless this sets `maxAttempts` or `retryStrategy` (then both retry, and attempts multiply).
+   */
   clientConfig?: SESv2ClientConfig | undefined;
   /** SES configuration set for every send (event publishing); `espExtra` can override it per message. */
   configurationSetName?: string | undefined;
@@ -36,6 +44,37 @@ export interface AmazonSesOptions {
   batchSize?: number | undefined;
   /** SendBulkEmail calls in flight at once for one message (default 4). */
   batchConcurrency?: number | undefined;
+  /**
+   * Mailroom's retry policy around every SES call: backoff with full jitter on throttling, 5xx
+   * and network failures, never on the daily quota or permanent errors. On by default; `false`
+   * turns it off (the SDK's own retries then apply, which also retry the daily quota).
+   */
+  retry?: RetryOptions | false | undefined;
+  /**
+   * A recipient-weighted rate limit every SES call waits for. Off by default. `"account"` (or
+   * options without `maxPerSecond`) reads SES GetAccount `SendQuota.MaxSendRate` on first use
+   * and every `refreshIntervalMs`; a {@link RateLimiter} can be shared by several backends.
+   */
+  rateLimit?: SesRateLimitOptions | RateLimiter | "account" | false | undefined;
+}
+
+/**
+ * The `rateLimit` option of `amazonSes()`.
+ *
+ * @example
+ * ```ts
+ * amazonSes({ rateLimit: { maxPerSecond: 14 } });
+ * amazonSes({ rateLimit: { refreshIntervalMs: 300_000 } }); // from GetAccount, re-read every 5 minutes
+ * ```
+ */
+export interface SesRateLimitOptions {
+  /** Recipients per second; read from GetAccount `SendQuota.MaxSendRate` when absent. */
+  maxPerSecond?: number | undefined;
+  /** Recipients that may go at once after an idle spell (default half a second's worth). */
+  burst?: number | undefined;
+  /** How often MaxSendRate is read again (default 600,000 ms). */
+  refreshIntervalMs?: number | undefined;
+  clock?: Clock | undefined;
 }
 
 /** The options the pure payload builders read. */

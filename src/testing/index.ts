@@ -20,3 +20,5 @@ export type {
   SnsTestSignerOptions,
   UnsignedSnsEnvelope,
 } from "./sns-signer-types";
+export { startThrottlingProxy } from "./throttling-proxy";
+export type { ThrottlingProxy, ThrottlingProxyCounts, ThrottlingProxyOptions } from "./throttling-proxy";
