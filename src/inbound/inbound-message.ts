@@ -4,6 +4,7 @@
  * @module
  */
 import type { Email } from "postal-mime";
+import type PostalMime from "postal-mime";
 
 import { HeaderMap } from "./header-map";
 import { toInboundAddresses } from "./inbound-address";
@@ -48,11 +49,22 @@ function parserInput(raw: Uint8Array): ArrayBuffer | Uint8Array {
     : raw;
 }
 
+type PostalMimeModule = { default: typeof PostalMime };
+let postalMime: Promise<PostalMimeModule> | undefined;
+
+/**
+ * Loaded on first use, once: code that only sends (and imports "mailroom") never loads the
+ * parser, and later parses do not pay for a module lookup each time.
+ */
+function loadPostalMime(): Promise<PostalMimeModule> {
+  postalMime ??= import("postal-mime");
+  return postalMime;
+}
+
 async function parseEmail(raw: Uint8Array): Promise<Email> {
   try {
-    // Loaded on first use: code that only sends (and imports "mailroom") never loads the parser.
-    const { default: PostalMime } = await import("postal-mime");
-    return await PostalMime.parse(parserInput(raw), {
+    const { default: parser } = await loadPostalMime();
+    return await parser.parse(parserInput(raw), {
       // Every attached email comes back as bytes, so it can be saved as the .eml the sender
       // attached and parsed by us into its own InboundMessage. postal-mime's default instead
       // merges an inline attached email's text and attachments into the outer message.
