@@ -238,11 +238,12 @@ export function sesEventToTrackingEvents(sesEvent: unknown, envelope: SnsEnvelop
   const timestamp = parseIsoTimestamp(envelope.timestamp);
   const messageId = optionalString(mail.messageId, sesType, "mail.messageId");
   const raw = sesEvent as SesTrackingMessage;
-  return details.map((d) => ({
+  return details.map((d, i) => ({
     eventType: d.eventType,
     sesEventType: sesType === TYPE_MISSING ? "" : sesType,
     // A Date per event, and copies of the arrays and objects: a handler that mutates one
-    // event's fields must not change its siblings'. Only `raw` is shared.
+    // event's fields must not change its siblings'. Only `raw` is shared. The first event takes
+    // the freshly read originals (most notifications have one recipient: no copy at all).
     timestamp: timestamp && new Date(timestamp),
     eventId: envelope.messageId,
     messageId,
@@ -254,9 +255,9 @@ export function sesEventToTrackingEvents(sesEvent: unknown, envelope: SnsEnvelop
     clickUrl: d.clickUrl,
     bounceType: d.bounceType,
     bounceSubType: d.bounceSubType,
-    tags: [...tags],
-    metadata: structuredClone(metadata),
-    sesTags: structuredClone(sesTags),
+    tags: i === 0 ? tags : [...tags],
+    metadata: i === 0 ? metadata : structuredClone(metadata),
+    sesTags: i === 0 ? sesTags : structuredClone(sesTags),
     esp: "Amazon SES",
     raw,
   }));
