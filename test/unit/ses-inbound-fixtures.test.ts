@@ -6,7 +6,6 @@
  * the real S3 reader. Adding a case = adding files.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
@@ -17,25 +16,10 @@ import { sesReceivedToInboundEvent } from "../../src/ses/webhooks/inbound";
 import { createS3ObjectReader } from "../../src/ses/webhooks/s3-object-reader";
 import { comparableMessage } from "../helpers/inbound-comparable";
 import { putObject, s3LocalClient } from "../helpers/s3-local";
+import { fixtureCases } from "../helpers/fixture-cases";
+import type { SnsFixtureBody } from "../helpers/fixture-cases";
 
-const dir = fileURLToPath(new URL("../fixtures/ses-inbound/", import.meta.url));
-const cases = readdirSync(dir)
-  .filter((name) => name.endsWith(".json") && !name.endsWith(".expected.json"))
-  .map((name) => name.slice(0, -".json".length))
-  .sort();
-
-interface SnsBody {
-  Type: string;
-  MessageId: string;
-  TopicArn: string;
-  Message: string;
-  Timestamp: string;
-  SignatureVersion: string;
-}
-
-function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(`${dir}${file}`, "utf8"));
-}
+const { dir, cases, readJson } = fixtureCases("ses-inbound");
 
 function comparableEvent(event: InboundEvent): Record<string, unknown> {
   return {
@@ -83,7 +67,7 @@ describe("SES inbound fixtures", () => {
   });
 
   it.each(cases)("%s", async (name) => {
-    const body = readJson(`${name}.json`) as SnsBody;
+    const body = readJson(`${name}.json`) as SnsFixtureBody;
     expect(body).toMatchObject({ Type: "Notification", SignatureVersion: "1" });
     const expected = readJson(`${name}.expected.json`) as {
       event?: unknown;

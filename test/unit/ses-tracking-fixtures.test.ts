@@ -2,35 +2,16 @@
  * Data-driven tests for the SES tracking converter: every `test/fixtures/ses-tracking/<case>.json`
  * (a full SNS HTTP body) must convert to `<case>.expected.json`. Adding a case = adding two files.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readdirSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
 import type { TrackingEvent } from "../../src/events";
 import { sesEventToTrackingEvents } from "../../src/ses/webhooks/tracking";
+import { fixtureCases } from "../helpers/fixture-cases";
+import type { SnsFixtureBody } from "../helpers/fixture-cases";
 
-const dir = fileURLToPath(new URL("../fixtures/ses-tracking/", import.meta.url));
-const cases = readdirSync(dir)
-  .filter((name) => name.endsWith(".json") && !name.endsWith(".expected.json"))
-  .map((name) => name.slice(0, -".json".length))
-  .sort();
-
-interface SnsBody {
-  Type: string;
-  MessageId: string;
-  TopicArn: string;
-  Message: string;
-  Timestamp: string;
-  SignatureVersion: string;
-  Signature: string;
-  SigningCertURL: string;
-  UnsubscribeURL: string;
-}
-
-function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(`${dir}${file}`, "utf8"));
-}
+const { dir, cases, readJson } = fixtureCases("ses-tracking");
 
 /**
  * The event as JSON can hold it, with every field present: `undefined` becomes `null` (so a
@@ -57,7 +38,7 @@ describe("SES tracking fixtures", () => {
   });
 
   it.each(cases)("%s", (name) => {
-    const body = readJson(`${name}.json`) as SnsBody;
+    const body = readJson(`${name}.json`) as SnsFixtureBody;
     expect(body).toMatchObject({ Type: "Notification", SignatureVersion: "1", Signature: "EXAMPLE" });
     const expected = readJson(`${name}.expected.json`);
     const sesEvent: unknown = JSON.parse(body.Message);
