@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { concatBytes } from "../concat-bytes";
 import { WebhookValidationError } from "../errors";
 import type { WebhookBody } from "./types";
 
@@ -108,7 +109,7 @@ async function readStream(body: ReadableStream<Uint8Array>, maxBytes: number): P
       throw new WebhookValidationError("Could not read the request body", { cause });
     }
     if (chunk.done) {
-      return concat(chunks, total);
+      return concatBytes(chunks, total);
     }
     total += chunk.value.byteLength;
     if (total > maxBytes) {
@@ -138,20 +139,7 @@ async function readIterable(body: AsyncIterable<Uint8Array>, maxBytes: number): 
     }
     throw new WebhookValidationError("Could not read the request body", { cause });
   }
-  return concat(chunks, total);
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) {
-    return chunks[0] as Uint8Array;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 function tooLarge(maxBytes: number): WebhookValidationError {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../concat-bytes";
 import { ApiError, ConfigurationError } from "../../errors";
 
 /**
@@ -98,16 +99,7 @@ async function collectUnknownLength(
     }
     chunks.push(chunk);
   }
-  if (chunks.length === 1) {
-    return chunks[0] as Uint8Array;
-  }
-  const result = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    result.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return result;
+  return concatBytes(chunks, total);
 }
 
 /**
