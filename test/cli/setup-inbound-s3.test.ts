@@ -1,32 +1,15 @@
 import { describe, expect, it } from "vitest";
 
-import { runCli, type CliResult } from "../helpers/cli-run";
+import { expectNoSecret, INBOUND_ARGS, runSetup } from "../helpers/cli-setup";
+import type { BucketPolicy } from "../helpers/cli-setup";
 import { FakeAws } from "../helpers/fake-aws";
 
-const PASSWORD = "inbound-secret-password-123";
-const ENV = { MAILROOM_WEBHOOK_SECRET: `hooks:${PASSWORD}` };
-const BASE = [
-  "setup",
-  "inbound",
-  "--recipient",
-  "support@example.com",
-  "--topic",
-  "ses-inbound",
-  "--endpoint-url",
-  "https://example.com/mailroom/ses/inbound",
-];
+const BASE = INBOUND_ARGS;
 const S3_ARGS = [...BASE, "--action", "s3", "--bucket", "example-mail"];
+type Policy = BucketPolicy;
 
-function run(aws: FakeAws, args: string[]): Promise<CliResult> {
-  return runCli(args, { clients: aws.clients(), env: ENV });
-}
-
-function expectNoSecret(result: CliResult): void {
-  expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-}
-
-interface Policy {
-  Statement: { Sid: string; Action: unknown; Resource: unknown; Principal?: unknown; Condition?: unknown }[];
+function run(aws: FakeAws, args: string[]) {
+  return runSetup(aws, args);
 }
 
 describe("mailroom setup inbound --action s3", () => {

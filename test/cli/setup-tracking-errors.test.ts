@@ -1,30 +1,15 @@
 import { SNSServiceException } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
 
-import { runCli, type CliResult } from "../helpers/cli-run";
+import { expectNoSecret, runSetup, SETUP_ENV, SETUP_PASSWORD, TRACKING_ARGS } from "../helpers/cli-setup";
 import { FakeAws } from "../helpers/fake-aws";
 
-const PASSWORD = "correct-horse-battery-staple";
-const SECRET = `hooks:${PASSWORD}`;
-const ENV = { MAILROOM_WEBHOOK_SECRET: SECRET };
-const ARGS = [
-  "setup",
-  "tracking",
-  "--topic",
-  "ses-tracking",
-  "--endpoint-url",
-  "https://example.com/mailroom/ses/tracking",
-  "--configuration-set",
-  "Tracking",
-];
+const PASSWORD = SETUP_PASSWORD;
+const SECRET = SETUP_ENV.MAILROOM_WEBHOOK_SECRET;
+const ENV = SETUP_ENV;
 
-function run(aws: FakeAws, extra: string[] = [], env: Record<string, string> = ENV): Promise<CliResult> {
-  return runCli([...ARGS, ...extra], { clients: aws.clients(), env });
-}
-
-function expectNoSecret(result: CliResult): void {
-  expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-  expect(result.stdout + result.stderr).not.toContain(encodeURIComponent(PASSWORD));
+function run(aws: FakeAws, extra: string[] = [], env: Record<string, string> = ENV) {
+  return runSetup(aws, [...TRACKING_ARGS, ...extra], env);
 }
 
 describe("mailroom setup tracking: secrets, errors and usage", () => {
@@ -96,7 +81,7 @@ describe("mailroom setup tracking: secrets, errors and usage", () => {
     [["--bogus"], "Unknown option '--bogus'"],
   ])("refuses %j with exit code 2 before calling AWS", async (extra, message) => {
     const aws = new FakeAws();
-    const result = await runCli([...ARGS, ...extra], { clients: aws.clients(), env: {} });
+    const result = await runSetup(aws, [...TRACKING_ARGS, ...extra], {});
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("Run 'mailroom setup tracking --help' for usage.");
@@ -105,7 +90,7 @@ describe("mailroom setup tracking: secrets, errors and usage", () => {
 
   it("requires --configuration-set", async () => {
     const aws = new FakeAws();
-    const result = await runCli(ARGS.slice(0, 6), { clients: aws.clients(), env: ENV });
+    const result = await runSetup(aws, TRACKING_ARGS.slice(0, 6));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--configuration-set is required");
   });

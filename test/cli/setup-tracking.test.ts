@@ -1,29 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { runCli, type CliResult } from "../helpers/cli-run";
+import { expectNoSecret, runSetup, SETUP_ENV, SETUP_PASSWORD, TRACKING_ARGS } from "../helpers/cli-setup";
 import { FakeAws } from "../helpers/fake-aws";
 
-const PASSWORD = "correct-horse-battery-staple";
-const SECRET = `hooks:${PASSWORD}`;
-const ENV = { MAILROOM_WEBHOOK_SECRET: SECRET };
-const ARGS = [
-  "setup",
-  "tracking",
-  "--topic",
-  "ses-tracking",
-  "--endpoint-url",
-  "https://example.com/mailroom/ses/tracking",
-  "--configuration-set",
-  "Tracking",
-];
+const PASSWORD = SETUP_PASSWORD;
+const ENV = SETUP_ENV;
 
-function run(aws: FakeAws, extra: string[] = [], env: Record<string, string> = ENV): Promise<CliResult> {
-  return runCli([...ARGS, ...extra], { clients: aws.clients(), env });
-}
-
-function expectNoSecret(result: CliResult): void {
-  expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-  expect(result.stdout + result.stderr).not.toContain(encodeURIComponent(PASSWORD));
+function run(aws: FakeAws, extra: string[] = [], env: Record<string, string> = ENV) {
+  return runSetup(aws, [...TRACKING_ARGS, ...extra], env);
 }
 
 interface JsonPlan {
