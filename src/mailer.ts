@@ -10,7 +10,7 @@ import { applySendDefaults } from "./message/send-defaults";
 import type { EmailMessage, NormalizedMessage } from "./message/types";
 import { sendEach } from "./queue/send-many";
 import type { SendManyOptions, SendManyResult } from "./queue/send-many";
-import { makeSendStatus } from "./send-status";
+import { makeSendStatus, statusForEveryRecipient } from "./send-status";
 import type { RecipientStatusValue, SendStatus } from "./send-status";
 
 /** Passed to a pre-send hook. */
@@ -149,13 +149,7 @@ function raiseForRecipientStatus(status: SendStatus): void {
 
 /** A status with every recipient of the message in one state (scheduled, unknown). */
 function statusFor(message: NormalizedMessage, status: RecipientStatusValue, response: unknown): SendStatus {
-  const recipients = Object.fromEntries(
-    [...message.to, ...message.cc, ...message.bcc].map((addr) => [
-      addr.addrSpec,
-      { status, messageId: undefined },
-    ]),
-  );
-  return makeSendStatus(recipients, response);
+  return makeSendStatus(statusForEveryRecipient(message, status, undefined), response);
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { NormalizedMessage } from "./message/types";
+
 /** What happened to one recipient, as far as the sending API can tell at send time. */
 export const RecipientStatusValue = {
   /** Accepted by the ESP for delivery (SES's normal answer). */
@@ -91,4 +93,26 @@ export function makeSendStatus(recipients: Record<string, RecipientStatus>, resp
     cancelled: false,
     response,
   };
+}
+
+/**
+ * The same status for every to, cc and bcc recipient of a message, keyed by addr-spec: what an
+ * ESP that accepts the whole message at once (SES SendEmail) reports.
+ *
+ * @example
+ * ```ts
+ * statusForEveryRecipient(message, "queued", "0100-abc");
+ * // { "alice@example.com": { status: "queued", messageId: "0100-abc" }, ... }
+ * ```
+ */
+export function statusForEveryRecipient(
+  message: NormalizedMessage,
+  status: RecipientStatusValue,
+  messageId: string | undefined,
+): Record<string, RecipientStatus> {
+  const recipients: Record<string, RecipientStatus> = {};
+  for (const addr of [...message.to, ...message.cc, ...message.bcc]) {
+    recipients[addr.addrSpec] = { status, messageId };
+  }
+  return recipients;
 }

@@ -1,6 +1,6 @@
 import type { MailerBackend } from "../backend";
 import type { NormalizedMessage } from "../message/types";
-import type { RecipientStatus } from "../send-status";
+import { statusForEveryRecipient } from "../send-status";
 
 /** One message the in-memory backend accepted. */
 export interface OutboxEntry {
@@ -63,10 +63,7 @@ export function createMemoryBackend(options: { name?: string } = {}): MemoryBack
       return messageId;
     },
     parseResult(messageId, message) {
-      const recipients: Record<string, RecipientStatus> = {};
-      for (const addr of [...message.to, ...message.cc, ...message.bcc]) {
-        recipients[addr.addrSpec] = { status: "queued", messageId };
-      }
+      const recipients = statusForEveryRecipient(message, "queued", messageId);
       return { recipients, response: { messageId } };
     },
   };

@@ -9,7 +9,8 @@
 import type * as SnsSdkModule from "@aws-sdk/client-sns";
 import type { SNSClientConfig } from "@aws-sdk/client-sns";
 
-import { ApiError, ConfigurationError } from "../errors";
+import { awsApiError } from "../aws-api-error";
+import { ConfigurationError } from "../errors";
 import type { ConfirmSubscription, SnsClientLike } from "./types";
 
 /**
@@ -68,26 +69,9 @@ export function createConfirmSubscription(options: ConfirmSubscriptionOptions = 
         }),
       );
     } catch (cause) {
-      throw snsApiError(cause);
+      throw awsApiError(cause, "Amazon SNS ConfirmSubscription failed");
     } finally {
       client.destroy?.();
     }
   };
-}
-
-interface SdkErrorShape {
-  name?: unknown;
-  message?: unknown;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
-
-function snsApiError(cause: unknown): ApiError {
-  const shape: SdkErrorShape = typeof cause === "object" && cause !== null ? (cause as SdkErrorShape) : {};
-  const awsCode = typeof shape.name === "string" && shape.name !== "Error" ? shape.name : undefined;
-  const text = typeof shape.message === "string" ? shape.message : String(cause);
-  return new ApiError(
-    `Amazon SNS ConfirmSubscription failed: ${awsCode === undefined ? "" : `${awsCode}: `}${text}`,
-    { awsCode, httpStatus: shape.$metadata?.httpStatusCode, requestId: shape.$metadata?.requestId },
-    { cause },
-  );
 }

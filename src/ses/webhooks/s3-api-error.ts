@@ -3,14 +3,8 @@
  *
  * @module
  */
-import { ApiError } from "../../errors";
-
-interface SdkErrorShape {
-  name?: unknown;
-  message?: unknown;
-  code?: unknown;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
+import { awsApiError } from "../../aws-api-error";
+import type { ApiError } from "../../errors";
 
 /**
  * The `s3://bucket/key` form of an object, as the AWS CLI and console write it.
@@ -38,14 +32,5 @@ export function s3Url(bucket: string, key: string): string {
  * ```
  */
 export function toS3ApiError(err: unknown, bucket: string, key: string): ApiError {
-  const shape: SdkErrorShape = typeof err === "object" && err !== null ? (err as SdkErrorShape) : {};
-  const code = typeof shape.code === "string" ? shape.code : undefined;
-  // Network errors arrive as a plain Error with a Node code (ECONNREFUSED…): report the code.
-  const awsCode = typeof shape.name === "string" && shape.name !== "Error" ? shape.name : code;
-  const text = typeof shape.message === "string" && shape.message !== "" ? shape.message : String(err);
-  return new ApiError(
-    `Could not read S3 object '${s3Url(bucket, key)}': ${awsCode === undefined ? "" : `${awsCode}: `}${text}`,
-    { awsCode, httpStatus: shape.$metadata?.httpStatusCode, requestId: shape.$metadata?.requestId },
-    { cause: err },
-  );
+  return awsApiError(err, `Could not read S3 object '${s3Url(bucket, key)}'`);
 }
