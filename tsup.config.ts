@@ -4,7 +4,6 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
-    "ses/index": "src/ses/index.ts",
     "testing/index": "src/testing/index.ts",
     "queue/index": "src/queue/index.ts",
     "adapters/node": "src/adapters/node.ts",

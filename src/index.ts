@@ -3,8 +3,7 @@
  *
  * @example
  * ```ts
- * import { createMailer } from "mailroom";
- * import { amazonSes } from "mailroom/ses";
+ * import { createMailer, amazonSes } from "mailroom-ses";
  *
  * const mailer = createMailer({ backend: amazonSes({ region: "us-east-1" }) });
  * await mailer.send({ from: "shop@example.com", to: "alice@example.com", subject: "Hi", text: "Hello" });
@@ -76,6 +75,10 @@ export type {
 } from "./inbound";
 export type { InboundEvent } from "./events";
 
-// Sending many, and delayed sends through a queue (mailroom/queue)
+// Sending many, and delayed sends through a queue (mailroom-ses/queue)
 export type { MailScheduler } from "./mailer";
 export type { SendManyOptions, SendManyResult } from "./queue/send-many";
+
+// The Amazon SES backend, the SES tracking and inbound webhooks, and SNS verification pieces.
+// (Before 0.2 these were the `mailroom/ses` subpath.)
+export * from "./ses/index";

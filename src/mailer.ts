@@ -33,7 +33,7 @@ export type PostSendHook = (message: EmailMessage, status: SendStatus) => void |
 
 /**
  * Where a mailer puts messages with `sendAt`: anything with `enqueue`, such as a queue from
- * `createMailQueue()` in `mailroom/queue` (in-process, or BullMQ on Redis).
+ * `createMailQueue()` in `mailroom-ses/queue` (in-process, or BullMQ on Redis).
  *
  * @example
  * ```ts
@@ -54,7 +54,7 @@ export interface MailScheduler {
  * ```
  */
 export interface MailerOptions<Payload = unknown, Response = unknown> {
-  /** The ESP backend, e.g. `amazonSes({...})` from `mailroom/ses`. */
+  /** The ESP backend, e.g. `amazonSes({...})` from `mailroom-ses`. */
   backend: MailerBackend<Payload, Response>;
   /** Defaults applied to every message, field by field (see SEND_DEFAULT_RULES). */
   sendDefaults?: EmailMessage | undefined;
@@ -159,8 +159,7 @@ function statusFor(message: NormalizedMessage, status: RecipientStatusValue, res
  *
  * @example
  * ```ts
- * import { createMailer } from "mailroom";
- * import { amazonSes } from "mailroom/ses";
+ * import { createMailer, amazonSes } from "mailroom-ses";
  *
  * const mailer = createMailer({
  *   backend: amazonSes({ region: "us-east-1" }),
@@ -169,7 +168,7 @@ function statusFor(message: NormalizedMessage, status: RecipientStatusValue, res
  * const status = await mailer.send({ to: "alice@example.com", subject: "Hi", text: "Hello" });
  * const results = await mailer.sendMany(newsletter); // one result per message, in order
  *
- * // With a queue (mailroom/queue), sendAt becomes a delayed job:
+ * // With a queue (mailroom-ses/queue), sendAt becomes a delayed job:
  * const scheduling = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue: createMailQueue() });
  * (await scheduling.send({ to: "alice@example.com", subject: "Later", sendAt: tomorrow })).jobId;
  * ```
@@ -177,7 +176,7 @@ function statusFor(message: NormalizedMessage, status: RecipientStatusValue, res
 export function createMailer<Payload, Response>(options: MailerOptions<Payload, Response>): Mailer {
   const { backend, sendDefaults } = options;
   if (backend === undefined || backend === null || typeof backend.buildPayload !== "function") {
-    throw new ConfigurationError("createMailer needs a backend, e.g. amazonSes() from 'mailroom/ses'");
+    throw new ConfigurationError("createMailer needs a backend, e.g. amazonSes() from 'mailroom-ses'");
   }
   const context: SendContext = {
     unsupported(feature: string): void {

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { VERSION } from "mailroom";
+ * import { VERSION } from "mailroom-ses";
  * ```
  */
 export const VERSION = "0.1.0";

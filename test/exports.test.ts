@@ -37,15 +37,15 @@ describe("package exports (built output)", () => {
   });
 
   it("exposes the documented entry points", () => {
-    expect(loadKeys("mailroom", "import")).toEqual(
+    expect(loadKeys("mailroom-ses", "import")).toEqual(
       expect.arrayContaining(["createMailer", "ApiError", "VERSION"]),
     );
-    expect(loadKeys("mailroom/ses", "import")).toEqual(expect.arrayContaining(["amazonSes"]));
-    expect(loadKeys("mailroom/testing", "import")).toEqual(expect.arrayContaining(["createMemoryBackend"]));
+    expect(loadKeys("mailroom-ses", "import")).toEqual(expect.arrayContaining(["amazonSes"]));
+    expect(loadKeys("mailroom-ses/testing", "import")).toEqual(expect.arrayContaining(["createMemoryBackend"]));
   });
 
   it("loads no parser or webhook-only AWS client for code that only sends", () => {
-    const script = `require("mailroom"); require("mailroom/ses");
+    const script = `require("mailroom-ses");
       const loaded = Object.keys(require.cache);
       console.log(JSON.stringify(["postal-mime", "client-s3", "client-sns", "client-ses/"].filter((name) => loaded.some((p) => p.includes(name)))));`;
     const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });

@@ -1,9 +1,9 @@
 /**
- * `mailroom/express`: mount a Mailroom webhook (any Fetch handler) in Express 4 or 5.
+ * `mailroom-ses/express`: mount a Mailroom webhook (any Fetch handler) in Express 4 or 5.
  *
  * @example
  * ```ts
- * import { toExpress } from "mailroom/express";
+ * import { toExpress } from "mailroom-ses/express";
  * app.all("/mailroom/ses/tracking", toExpress(tracking));
  * ```
  *
@@ -18,7 +18,7 @@ export type { FetchHandler, SnsWebhookHandler } from "../webhook/types";
 
 /**
  * The part of Express's `Request` the adapter reads: a node:http request, plus `body` when a body
- * parser ran. Declared here so that `mailroom/express` does not need Express's type packages.
+ * parser ran. Declared here so that `mailroom-ses/express` does not need Express's type packages.
  *
  * @example
  * ```ts
@@ -52,7 +52,7 @@ export type ExpressHandler = (req: ExpressRequestLike, res: ServerResponse, next
  * @example
  * ```ts
  * import express from "express";
- * import { toExpress } from "mailroom/express";
+ * import { toExpress } from "mailroom-ses/express";
  *
  * const app = express();
  * app.all("/mailroom/ses/tracking", toExpress(tracking));

@@ -1,9 +1,9 @@
 /**
- * `mailroom/fastify`: mount a Mailroom webhook (any Fetch handler) in Fastify 4 or 5.
+ * `mailroom-ses/fastify`: mount a Mailroom webhook (any Fetch handler) in Fastify 4 or 5.
  *
  * @example
  * ```ts
- * import { fastifyWebhook } from "mailroom/fastify";
+ * import { fastifyWebhook } from "mailroom-ses/fastify";
  * await app.register(fastifyWebhook(tracking, { url: "/mailroom/ses/tracking" }));
  * ```
  *
@@ -51,7 +51,7 @@ const METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
  * @example
  * ```ts
  * import Fastify from "fastify";
- * import { fastifyWebhook } from "mailroom/fastify";
+ * import { fastifyWebhook } from "mailroom-ses/fastify";
  *
  * const app = Fastify();
  * await app.register(fastifyWebhook(tracking, { url: "/mailroom/ses/tracking" }));

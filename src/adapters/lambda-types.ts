@@ -1,5 +1,5 @@
 /**
- * The AWS Lambda event and result shapes `mailroom/lambda` handles, declared here (no
+ * The AWS Lambda event and result shapes `mailroom-ses/lambda` handles, declared here (no
  * `@types/aws-lambda` dependency) and only as far as the adapter reads or writes them.
  *
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html

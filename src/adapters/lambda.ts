@@ -1,10 +1,10 @@
 /**
- * `mailroom/lambda`: run a Mailroom webhook in AWS Lambda, behind API Gateway (REST or HTTP API),
+ * `mailroom-ses/lambda`: run a Mailroom webhook in AWS Lambda, behind API Gateway (REST or HTTP API),
  * a Function URL, or subscribed to the SNS topic directly.
  *
  * @example
  * ```ts
- * import { toLambdaHandler } from "mailroom/lambda";
+ * import { toLambdaHandler } from "mailroom-ses/lambda";
  * export const handler = toLambdaHandler(tracking);
  * ```
  *
@@ -56,8 +56,8 @@ export type LambdaWebhookHandler = (event: LambdaWebhookEvent) => Promise<Lambda
  *
  * @example
  * ```ts
- * import { amazonSesTrackingWebhook } from "mailroom/ses";
- * import { toLambdaHandler } from "mailroom/lambda";
+ * import { amazonSesTrackingWebhook } from "mailroom-ses";
+ * import { toLambdaHandler } from "mailroom-ses/lambda";
  *
  * export const handler = toLambdaHandler(
  *   amazonSesTrackingWebhook({ allowedTopicArns: [process.env.TOPIC_ARN!], onEvent }),

@@ -1,10 +1,10 @@
 /**
- * `mailroom/node`: serve a Mailroom webhook (any Fetch handler) from node:http or node:https.
+ * `mailroom-ses/node`: serve a Mailroom webhook (any Fetch handler) from node:http or node:https.
  *
  * @example
  * ```ts
  * import { createServer } from "node:http";
- * import { toNodeListener } from "mailroom/node";
+ * import { toNodeListener } from "mailroom-ses/node";
  * createServer(toNodeListener(tracking)).listen(8080);
  * ```
  *
@@ -35,8 +35,8 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * @example
  * ```ts
  * import { createServer } from "node:http";
- * import { amazonSesTrackingWebhook } from "mailroom/ses";
- * import { toNodeListener } from "mailroom/node";
+ * import { amazonSesTrackingWebhook } from "mailroom-ses";
+ * import { toNodeListener } from "mailroom-ses/node";
  *
  * const tracking = amazonSesTrackingWebhook({ secret: process.env.MAILROOM_WEBHOOK_SECRET, onEvent });
  * createServer(toNodeListener(tracking)).listen(8080);

@@ -71,7 +71,7 @@ type Target =
  *
  * @example
  * ```ts
- * import { main } from "mailroom/dist/cli/main.js"; // or src/cli/main.ts in this repository
+ * import { main } from "mailroom-ses/dist/cli/main.js"; // or src/cli/main.ts in this repository
  * const code = await main(["events", "parse"], { ...nodeDeps(), stdin: someStream });
  * ```
  */

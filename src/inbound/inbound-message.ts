@@ -53,7 +53,7 @@ type PostalMimeModule = { default: typeof PostalMime };
 let postalMime: Promise<PostalMimeModule> | undefined;
 
 /**
- * Loaded on first use, once: code that only sends (and imports "mailroom") never loads the
+ * Loaded on first use, once: code that only sends (and imports "mailroom-ses" without its webhooks) never loads the
  * parser, and later parses do not pay for a module lookup each time.
  */
 function loadPostalMime(): Promise<PostalMimeModule> {

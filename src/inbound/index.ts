@@ -1,11 +1,11 @@
 /**
  * Inbound email: parsing a received message (raw MIME plus the receiving service's receipt) into
- * an {@link InboundMessage}. ESP-neutral; `mailroom/ses` turns SES receipt notifications into
+ * an {@link InboundMessage}. ESP-neutral; `mailroom-ses` turns SES receipt notifications into
  * inbound events with it.
  *
  * @example
  * ```ts
- * import { parseInboundMessage } from "mailroom";
+ * import { parseInboundMessage } from "mailroom-ses";
  * const message = await parseInboundMessage(bytes, { envelopeRecipient: "support@example.com" });
  * ```
  *

@@ -14,9 +14,8 @@ import type { MailQueue, MailQueueOptions } from "./types";
  *
  * @example
  * ```ts
- * import { createMailer } from "mailroom";
- * import { amazonSes } from "mailroom/ses";
- * import { createMailQueue } from "mailroom/queue";
+ * import { createMailer, amazonSes } from "mailroom-ses";
+ * import { createMailQueue } from "mailroom-ses/queue";
  *
  * const queue = createMailQueue({ redis: process.env.REDIS_URL, rateLimit: { maxPerSecond: 14 } });
  * const mailer = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue });

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createMailQueue } from "mailroom/queue";
+ * import { createMailQueue } from "mailroom-ses/queue";
  * const queue = createMailQueue({ redis: "redis://127.0.0.1:6379" });
  * ```
  *

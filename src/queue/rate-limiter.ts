@@ -71,7 +71,7 @@ function checkRate(rate: number): number {
  *
  * @example
  * ```ts
- * import { createRateLimiter } from "mailroom/queue";
+ * import { createRateLimiter } from "mailroom-ses/queue";
  *
  * const limiter = createRateLimiter({ maxPerSecond: 14 });
  * await limiter.acquire(5); // a message to 5 recipients takes 5 tokens

@@ -134,7 +134,7 @@ function asOutcomeUnknown(error: unknown): unknown {
  *
  * @example
  * ```ts
- * import { createRetryPolicy } from "mailroom/queue";
+ * import { createRetryPolicy } from "mailroom-ses/queue";
  *
  * const policy = createRetryPolicy({ maxAttempts: 4, onRetry: (e) => console.warn(e.code, e.delayMs) });
  * const output = await policy.run(() => client.send(new SendEmailCommand(input)), { operation: "SendEmail" });

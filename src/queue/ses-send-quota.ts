@@ -18,7 +18,7 @@ import { toApiError } from "../ses/response";
  * @throws ApiError when the call fails or the answer has no usable MaxSendRate
  * @example
  * ```ts
- * import { readSesMaxSendRate } from "mailroom/queue";
+ * import { readSesMaxSendRate } from "mailroom-ses/queue";
  *
  * const perSecond = await readSesMaxSendRate(new SESv2Client({ region: "us-east-1" })); // e.g. 14
  * ```

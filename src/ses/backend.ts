@@ -119,8 +119,7 @@ function makeRateLimiter(
  *
  * @example
  * ```ts
- * import { createMailer } from "mailroom";
- * import { amazonSes } from "mailroom/ses";
+ * import { createMailer, amazonSes } from "mailroom-ses";
  *
  * const mailer = createMailer({
  *   backend: amazonSes({ region: "us-east-1", configurationSetName: "Tracking", messageTagName: "Type" }),

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { amazonSes } from "mailroom/ses";
+ * import { amazonSes } from "mailroom-ses";
  * const backend = amazonSes({ region: "us-east-1" });
  * ```
  *

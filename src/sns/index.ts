@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createSnsVerifier, parseSnsEnvelope } from "mailroom/sns";
+ * import { createSnsVerifier, parseSnsEnvelope } from "mailroom-ses/sns";
  *
  * const verifier = createSnsVerifier();
  * const envelope = parseSnsEnvelope(await request.text(), {

@@ -70,7 +70,7 @@ const URL_MEMO_LIMIT = 256;
  * @throws ConfigurationError for an invalid `maxAgeSeconds`, or `cache` together with `fetchCertificate`.
  * @example
  * ```ts
- * import { createSnsVerifier, parseSnsEnvelope } from "mailroom/sns";
+ * import { createSnsVerifier, parseSnsEnvelope } from "mailroom-ses/sns";
  *
  * const verifier = createSnsVerifier({ maxAgeSeconds: 3600 });
  * const envelope = parseSnsEnvelope(body, { messageType: request.headers.get("x-amz-sns-message-type") });

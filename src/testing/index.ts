@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { createMemoryBackend } from "mailroom/testing";
+ * import { createMemoryBackend } from "mailroom-ses/testing";
  * const backend = createMemoryBackend();
  * ```
  *

@@ -26,8 +26,8 @@ export interface MemoryBackend extends MailerBackend<NormalizedMessage, string> 
  *
  * @example
  * ```ts
- * import { createMailer } from "mailroom";
- * import { createMemoryBackend } from "mailroom/testing";
+ * import { createMailer } from "mailroom-ses";
+ * import { createMemoryBackend } from "mailroom-ses/testing";
  *
  * const backend = createMemoryBackend();
  * const mailer = createMailer({ backend });

@@ -35,7 +35,7 @@ const ARN_PARTS = /^arn:([^:]+):sns:([^:]+):/;
  *
  * @example
  * ```ts
- * import { createSnsTestSigner } from "mailroom/testing";
+ * import { createSnsTestSigner } from "mailroom-ses/testing";
  *
  * const signer = createSnsTestSigner();
  * const envelope = signer.notification({ message: { eventType: "Delivery", mail: {}, delivery: {} } });

@@ -106,7 +106,7 @@ function weightOf(body: Buffer, mode: "recipients" | "requests"): number {
  *
  * @example
  * ```ts
- * import { startThrottlingProxy } from "mailroom/testing";
+ * import { startThrottlingProxy } from "mailroom-ses/testing";
  *
  * const proxy = await startThrottlingProxy({ target: sesEmulatorUrl, maxPerSecond: 50, serverErrorRatio: 0.05 });
  * const backend = amazonSes({ clientConfig: { endpoint: proxy.url }, rateLimit: { maxPerSecond: 50 } });

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { amazonSesTrackingWebhook } from "mailroom/ses";
+ * import { amazonSesTrackingWebhook } from "mailroom-ses";
  * const tracking = amazonSesTrackingWebhook({ secret: "user:password", onEvent });
  * const response = await tracking(request); // a Fetch Request
  * ```

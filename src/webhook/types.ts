@@ -12,7 +12,7 @@ import type { SnsEnvelope, SnsNotification } from "../sns/types";
 
 /**
  * A Web-standard request handler: what Hono, Next.js route handlers, Bun, Deno and Workers call
- * directly, and what the `mailroom/node`, `/express`, `/fastify` and `/lambda` adapters wrap.
+ * directly, and what the `mailroom-ses/node`, `/express`, `/fastify` and `/lambda` adapters wrap.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * verify-webhook against Mailroom's own tracking webhook (mailroom/ses + mailroom/node), the way
+ * verify-webhook against Mailroom's own tracking webhook (mailroom-ses + mailroom-ses/node), the way
  * a user would point it at their deployment.
  */
 import { createServer } from "node:http";

@@ -20,7 +20,7 @@ import {
   type TrackingUnderTest,
 } from "../helpers/runtime";
 
-describe("mailroom/express: toExpress", () => {
+describe("mailroom-ses/express: toExpress", () => {
   let subject: TrackingUnderTest;
   let server: Server;
   let base: string;

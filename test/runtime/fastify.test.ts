@@ -17,7 +17,7 @@ import {
   type TrackingUnderTest,
 } from "../helpers/runtime";
 
-describe("mailroom/fastify", () => {
+describe("mailroom-ses/fastify", () => {
   let subject: TrackingUnderTest;
   let app: FastifyInstance;
   let base: string;

@@ -92,7 +92,7 @@ function snsEvent(envelope: SnsEnvelope): SnsLambdaEvent {
   };
 }
 
-describe("mailroom/lambda: toLambdaHandler", () => {
+describe("mailroom-ses/lambda: toLambdaHandler", () => {
   let subject = trackingUnderTest();
   let lambda = toLambdaHandler(subject.handler);
   beforeEach(() => {

@@ -32,7 +32,7 @@ const variants = [
   ],
 ] as const;
 
-describe.each(variants)("mailroom/node: toNodeListener with %s", (_name, wrap) => {
+describe.each(variants)("mailroom-ses/node: toNodeListener with %s", (_name, wrap) => {
   let subject: TrackingUnderTest;
   let server: Server;
   let url: string;
@@ -122,7 +122,7 @@ describe.each(variants)("mailroom/node: toNodeListener with %s", (_name, wrap) =
   });
 });
 
-describe("mailroom/node: failures in the handler itself", () => {
+describe("mailroom-ses/node: failures in the handler itself", () => {
   it("answers a plain 500 without a stack trace when a Fetch handler throws", async () => {
     const server = createServer(
       toNodeListener(async () => {
@@ -153,7 +153,7 @@ describe("mailroom/node: failures in the handler itself", () => {
   });
 });
 
-describe("mailroom/node: body streaming for Fetch handlers", () => {
+describe("mailroom-ses/node: body streaming for Fetch handlers", () => {
   it("pauses the upload while the handler is not reading (backpressure, no buffering)", async () => {
     let captured: IncomingMessage | undefined;
     let pausedWhileWaiting: boolean | undefined;
@@ -177,7 +177,7 @@ describe("mailroom/node: body streaming for Fetch handlers", () => {
   });
 });
 
-describe("mailroom/node: refusing an oversized body", () => {
+describe("mailroom-ses/node: refusing an oversized body", () => {
   it("keeps the request (and its socket) alive until the 413 is written", async () => {
     const subject = trackingUnderTest();
     const listener = toNodeListener(subject.handler);

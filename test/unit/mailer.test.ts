@@ -141,7 +141,7 @@ describe("createMailer", () => {
   });
 });
 
-describe("createMemoryBackend (mailroom/testing)", () => {
+describe("createMemoryBackend (mailroom-ses/testing)", () => {
   it("keeps sent messages in an outbox, with statuses for every recipient", async () => {
     const backend = createMemoryBackend();
     const mailer = createMailer({ backend, sendDefaults: { bcc: "audit@example.com" } });

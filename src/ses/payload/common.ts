@@ -50,7 +50,7 @@ export function trackingOverrides(message: NormalizedMessage): ConfigurationOver
 }
 
 /**
- * Report `sendAt`, which SES cannot schedule (a queue can: see mailroom/queue).
+ * Report `sendAt`, which SES cannot schedule (a queue can: see mailroom-ses/queue).
  *
  * @example
  * ```ts

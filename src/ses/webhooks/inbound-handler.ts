@@ -51,7 +51,7 @@ export interface AmazonSesInboundWebhookOptions extends SnsWebhookOptions {
  * @throws TypeError when neither (or two different) callbacks are given, or an option is invalid.
  * @example
  * ```ts
- * import { amazonSesInboundWebhook } from "mailroom/ses";
+ * import { amazonSesInboundWebhook } from "mailroom-ses";
  *
  * const inbound = amazonSesInboundWebhook({
  *   secret: process.env.MAILROOM_WEBHOOK_SECRET,

@@ -36,13 +36,13 @@ export interface AmazonSesTrackingWebhookOptions extends SnsWebhookOptions {
  * SNS signatures are verified by default; see docs/tracking.md and docs/security.md.
  *
  * The returned function also has `handleEnvelope(envelope)`, the entry point of the
- * SNS-triggered Lambda path (`toLambdaHandler` in `mailroom/lambda` uses it).
+ * SNS-triggered Lambda path (`toLambdaHandler` in `mailroom-ses/lambda` uses it).
  *
  * @throws TypeError when `onEvent` is missing or another option is invalid.
  * @example
  * ```ts
- * import { amazonSesTrackingWebhook } from "mailroom/ses";
- * import { toExpress } from "mailroom/express";
+ * import { amazonSesTrackingWebhook } from "mailroom-ses";
+ * import { toExpress } from "mailroom-ses/express";
  *
  * const tracking = amazonSesTrackingWebhook({
  *   secret: process.env.MAILROOM_WEBHOOK_SECRET, // "user:password", also in the SNS subscription URL
