@@ -151,23 +151,8 @@ export interface MailQueueOptions {
   keepFinished?: { ageSeconds?: number; count?: number } | undefined;
 }
 
-/**
- * Redis connection options passed to BullMQ (ioredis options, or `{ url }`).
- *
- * @example
- * ```ts
- * createMailQueue({ redis: { host: "10.0.0.5", port: 6379, password: process.env.REDIS_PASSWORD } });
- * ```
- */
-export interface RedisConnectionOptions {
-  url?: string | undefined;
-  host?: string | undefined;
-  port?: number | undefined;
-  username?: string | undefined;
-  password?: string | undefined;
-  db?: number | undefined;
-  [option: string]: unknown;
-}
+import type { RedisConnectionOptions } from "../store/redis-connection";
+export type { RedisConnectionOptions };
 
 /**
  * A mail queue: in-process, or durable on Redis through BullMQ, with the same interface. Pass it
