@@ -4,11 +4,12 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, expect, inject, it } from "vitest";
 
 import { createMailQueue } from "../../../src/queue/create-queue";
 import type { FinishedMailJob } from "../../../src/queue/types";
 import { sesEndpoint } from "../../helpers/ses-local";
+import { describeWithRedis } from "../../helpers/redis";
 import type { StoredEmail } from "../../helpers/ses-local";
 
 const childScript = fileURLToPath(new URL("../../helpers/queue-worker-child.ts", import.meta.url));
@@ -46,7 +47,7 @@ async function storedSubjects(runId: string): Promise<Map<string, number>> {
   return counts;
 }
 
-describe("Redis mail queue: a worker killed mid-batch", () => {
+describeWithRedis("Redis mail queue: a worker killed mid-batch", () => {
   it.each([
     ["at-least-once (default): re-sent and flagged as a possible duplicate", true],
     ["retryUnknownOutcome off: not re-sent, reported unknown", false],

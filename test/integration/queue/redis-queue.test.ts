@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { Queue } from "bullmq";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, expect, inject, it } from "vitest";
 
 import { ApiError } from "../../../src/errors";
 import type { Mailer } from "../../../src/mailer";
@@ -12,6 +12,7 @@ import type { FinishedMailJob, MailQueue, MailQueueOptions } from "../../../src/
 import { amazonSes } from "../../../src/ses/backend";
 import { createMemoryBackend } from "../../../src/testing/memory-backend";
 import { emulatorClient, storedEmail } from "../../helpers/ses-local";
+import { describeWithRedis } from "../../helpers/redis";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -39,7 +40,7 @@ const message = (subject: string): EmailMessage => ({
   text: "Hello",
 });
 
-describe("Redis mail queue (BullMQ, real redis-server)", () => {
+describeWithRedis("Redis mail queue (BullMQ, real redis-server)", () => {
   it("persists messages, works them and reports each result (callback and result())", async () => {
     const { queue } = redisQueue();
     expect(queue.kind).toBe("redis");
