@@ -53,6 +53,24 @@ describe("mailroom verify-webhook against Mailroom's tracking webhook", () => {
     expect(events).toEqual([]);
   });
 
+  it.each(["any", "rejected"])(
+    "reports a wrong secret as a FAIL naming the secret, even with --expect %s",
+    async (expectation) => {
+      const { url, events } = await serve({
+        fetchCertificate: () =>
+          Promise.reject(new WebhookValidationError("HTTP status 404", { httpStatus: 403 })),
+      });
+      const result = await runCli(
+        ["verify-webhook", url, "--expect", expectation, "--secret", "hooks:not-the-right-password"],
+        { fetch: globalThis.fetch },
+      );
+      expect(result.stdout).not.toContain("Result: OK");
+      expect(result.stdout).toMatch(/secret/i);
+      expect(result.code).toBe(1);
+      expect(events).toEqual([]);
+    },
+  );
+
   it("gets 200 with signature verification off, and the webhook normalizes every sample", async () => {
     const { url, events } = await serve(false);
     const result = await runCli(["verify-webhook", url, "--expect", "accepted", "--secret", SECRET], {

@@ -186,7 +186,7 @@ describe("mailroom verify-webhook", () => {
     const { url } = await webhook("production");
     const wrong = await verify([url, "--secret", `${USER}:not-the-password`]);
     expect(wrong.code).toBe(1);
-    expect(wrong.stdout).toMatch(/Bounce\s+401→401\s+refused the credentials/);
+    expect(wrong.stdout).toMatch(/Bounce\s+401→401\s+FAIL: the webhook refused the credentials: the secret/);
     const missing = await verify([url]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/Bounce\s+401\s+wants basic auth: pass --secret/);

@@ -38,6 +38,9 @@ export type Verdict =
  */
 export type Expectation = "any" | "rejected" | "accepted";
 
+/** How a 403 body reads when it refuses the basic-auth credentials rather than the signature. */
+const CREDENTIALS_REFUSED = /credential|unauthori[sz]ed|password|basic auth/i;
+
 /**
  * Classify one delivery.
  *
@@ -55,7 +58,9 @@ export function verdictOf(result: DeliveryResult, hasSecret: boolean): Verdict {
     return "accepted";
   }
   if (status === 403) {
-    return "rejected";
+    // A 403 to the credentials sent after the challenge is the secret being refused, not the test
+    // signature: Mailroom's webhook answers "Invalid credentials", other servers say much the same.
+    return result.authenticated && CREDENTIALS_REFUSED.test(result.reason) ? "bad-secret" : "rejected";
   }
   if (status === 401) {
     if (result.unchallenged401) {
@@ -86,7 +91,7 @@ export function explain(verdict: Verdict): string {
     case "needs-secret":
       return "wants basic auth: pass --secret or set MAILROOM_WEBHOOK_SECRET";
     case "bad-secret":
-      return "refused the credentials: the secret differs from the webhook's";
+      return "FAIL: the webhook refused the credentials: the secret (--secret or MAILROOM_WEBHOOK_SECRET) differs from the webhook's";
     case "no-challenge":
       return "401 without 'WWW-Authenticate: Basic': SNS would never send the credentials";
     case "redirect":
