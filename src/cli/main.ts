@@ -58,7 +58,7 @@ Environment:
 
 ${EXIT_CODES_HELP}
 
-Documentation: docs/cli.md`;
+Documentation: docs/cli.md in the installed package (node_modules/mailroom-ses/docs/cli.md)`;
 
 /** Where the command line points: a command, a group of commands, or nothing known. */
 type Target =
