@@ -82,3 +82,15 @@ export type { SendManyOptions, SendManyResult } from "./queue/send-many";
 // The Amazon SES backend, the SES tracking and inbound webhooks, and SNS verification pieces.
 // (Before 0.2 these were the `mailroom/ses` subpath.)
 export * from "./ses/index";
+
+// Effectively-once event handling: the deduplication store every intake route claims ids in.
+export { createMemoryDedupeStore } from "./store/memory-dedupe-store";
+export type { MemoryDedupeStoreOptions } from "./store/memory-dedupe-store";
+export { createRedisDedupeStore } from "./store/redis-dedupe-store";
+export type { RedisDedupeStore, RedisDedupeStoreOptions } from "./store/redis-dedupe-store";
+export { DEFAULT_DEDUPE_KEEP_MS, DEFAULT_DEDUPE_LEASE_MS } from "./store/dedupe-store";
+export type { ClaimResult, DedupeStore } from "./store/dedupe-store";
+export { runOnce } from "./store/dedupe-run-once";
+export type { RunOnceOptions, RunOnceResult } from "./store/dedupe-run-once";
+export { deriveSesEventId } from "./intake/event-id";
+export type { RedisInput } from "./store/redis-connection";
