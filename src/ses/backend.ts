@@ -1,14 +1,11 @@
 import { SESv2Client, SendBulkEmailCommand, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type {
-  SendBulkEmailCommandInput,
   SendBulkEmailCommandOutput,
-  SendEmailCommandInput,
   SendEmailCommandOutput,
   SESv2ClientConfig,
 } from "@aws-sdk/client-sesv2";
 
 import type { MailerBackend } from "../backend";
-import type { EmailAddress } from "../message/address";
 import { classifySesError } from "../queue/classify-error";
 import { createRateLimiter } from "../queue/rate-limiter";
 import type { RateLimiter } from "../queue/rate-limiter";
@@ -17,23 +14,14 @@ import { createRetryPolicy } from "../queue/retry-policy";
 import type { RetryPolicy } from "../queue/retry-policy";
 import { readSesMaxSendRate } from "../queue/ses-send-quota";
 import { VERSION } from "../version";
-import { parseBulkOutcomes } from "./bulk-response";
 import type { BulkBatchOutcome } from "./bulk-response";
 import { mapLimited } from "./map-limited";
 import type { AmazonSesOptions, SesClientLike } from "./options";
-import { buildSendBulkEmailInputs, isTemplateSend } from "./payload/send-bulk-email";
-import { buildSendEmailInput } from "./payload/send-email";
-import { parseSendEmailOutput, toApiError } from "./response";
+import { toApiError } from "./response";
+import { buildSesPayload, parseSesResponse } from "./ses-payload";
+import type { SesPayload, SesResponse } from "./ses-payload";
 
-/** The request(s) the SES backend makes for one message. */
-export type SesPayload =
-  | { operation: "SendEmail"; input: SendEmailCommandInput }
-  | { operation: "SendBulkEmail"; inputs: SendBulkEmailCommandInput[]; batches: EmailAddress[][] };
-
-/** What the SES calls for one message answered. */
-export type SesResponse =
-  | { operation: "SendEmail"; output: SendEmailCommandOutput }
-  | { operation: "SendBulkEmail"; outcomes: BulkBatchOutcome[] };
+export type { SesPayload, SesResponse } from "./ses-payload";
 
 /**
  * The SES backend: a mailer backend plus the client it sends with.
@@ -171,12 +159,7 @@ export function amazonSes(options: AmazonSesOptions = {}): AmazonSesBackend {
       client ??= createClient(options);
       return client;
     },
-    buildPayload(message, context) {
-      if (isTemplateSend(message)) {
-        return { operation: "SendBulkEmail", ...buildSendBulkEmailInputs(message, payloadOptions, context) };
-      }
-      return { operation: "SendEmail", input: buildSendEmailInput(message, payloadOptions, context) };
-    },
+    buildPayload: (message, context) => buildSesPayload(message, payloadOptions, context),
     async callApi(payload) {
       if (payload.operation === "SendEmail") {
         return {
@@ -203,13 +186,7 @@ export function amazonSes(options: AmazonSesOptions = {}): AmazonSesBackend {
       );
       return { operation: "SendBulkEmail", outcomes };
     },
-    parseResult(response, payload, message) {
-      if (response.operation === "SendEmail") {
-        return { recipients: parseSendEmailOutput(response.output, message), response: response.output };
-      }
-      const batches = payload.operation === "SendBulkEmail" ? payload.batches : [];
-      return { recipients: parseBulkOutcomes(response.outcomes, batches), response: response.outcomes };
-    },
+    parseResult: parseSesResponse,
   };
   return backend;
 }

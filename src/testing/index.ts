@@ -10,7 +10,7 @@
  * @module
  */
 export { createMemoryBackend } from "./memory-backend";
-export type { MemoryBackend, OutboxEntry } from "./memory-backend";
+export type { MemoryBackend, MemoryBackendOptions, OutboxEntry } from "./memory-backend";
 export { createSnsTestSigner } from "./sns-signing";
 export type {
   SnsSignatureVersion,
