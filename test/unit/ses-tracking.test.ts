@@ -180,7 +180,7 @@ describe("sesEventToTrackingEvents behaviour", () => {
     expect(event?.sesEventType).toBe("Send");
   });
 
-  it("gives each fanned-out event its own tags, metadata and timestamp, and shares raw", () => {
+  it("shares one frozen copy of tags, metadata and SES tags across a fan-out; each event has its own timestamp", () => {
     const sesEvent = {
       eventType: "Open",
       mail: {
@@ -196,8 +196,16 @@ describe("sesEventToTrackingEvents behaviour", () => {
     if (!first || !second) {
       throw new Error("expected two events");
     }
-    first.tags.push("changed");
-    (first.metadata.a as Record<string, number>).b = 2;
+    expect(second.tags).toBe(first.tags);
+    expect(second.metadata).toBe(first.metadata);
+    expect(second.sesTags).toBe(first.sesTags);
+    expect(() => first.tags.push("changed")).toThrow(TypeError);
+    expect(() => {
+      (first.metadata.a as Record<string, number>).b = 2;
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.sesTags as Record<string, string[]>).extra = [];
+    }).toThrow(TypeError);
     first.timestamp?.setUTCFullYear(2000);
     expect(second.tags).toEqual(["t"]);
     expect(second.metadata).toEqual({ a: { b: 1 } });

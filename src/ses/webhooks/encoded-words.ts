@@ -9,33 +9,63 @@
 
 // charset (optionally with an RFC 2231 "*language" suffix), encoding, encoded text.
 const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=/g;
-const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 const utf8 = new TextEncoder();
 
-function qBytes(text: string): number[] {
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i);
-    const hex = text.slice(i + 1, i + 3);
-    if (char === "_") {
-      // RFC 2047 §4.2: "_" always stands for a space (0x20), whatever the charset.
-      bytes.push(0x20);
-    } else if (char === "=" && HEX_PAIR.test(hex)) {
-      bytes.push(Number.parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...utf8.encode(char));
-    }
+/** The value of one hexadecimal digit's char code, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) {
+    return code - 0x30;
   }
-  return bytes;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
-function bBytes(text: string): number[] | undefined {
-  try {
-    return Array.from(atob(text), (char) => char.charCodeAt(0));
-  } catch {
-    return undefined; // not base64: leave the word as it is
+// Loops that push one byte at a time, never `push(...bytes)`: spreading a long word's bytes as
+// call arguments overflows the stack (a RangeError on a header anyone can write).
+function appendQ(text: string, out: number[]): void {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5f) {
+      // RFC 2047 §4.2: "_" always stands for a space (0x20), whatever the charset.
+      out.push(0x20);
+      continue;
+    }
+    if (code === 0x3d) {
+      const high = hexDigit(text.charCodeAt(i + 1));
+      const low = hexDigit(text.charCodeAt(i + 2));
+      if (high >= 0 && low >= 0) {
+        out.push(high * 16 + low);
+        i += 2;
+        continue;
+      }
+    }
+    if (code < 0x80) {
+      out.push(code);
+      continue;
+    }
+    // Not allowed in Q text, but kept as its UTF-8 bytes rather than lost.
+    const point = text.codePointAt(i) ?? code;
+    for (const byte of utf8.encode(String.fromCodePoint(point))) {
+      out.push(byte);
+    }
+    if (point > 0xffff) {
+      i += 1;
+    }
   }
+}
+
+/** False when `text` is not base64 (the word is then left as it is). */
+function appendB(text: string, out: number[]): boolean {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < binary.length; i++) {
+    out.push(binary.charCodeAt(i));
+  }
+  return true;
 }
 
 // WHATWG windows-1252 for 0x80-0x9F. The WHATWG Encoding standard decodes every Latin-1 label
@@ -54,11 +84,11 @@ function decodeBytes(charset: string, bytes: readonly number[]): string | undefi
     return undefined;
   }
   if (decoder.encoding === "windows-1252") {
-    return bytes
-      .map((byte) =>
-        byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_C1.charAt(byte - 0x80) : String.fromCharCode(byte),
-      )
-      .join("");
+    let text = "";
+    for (const byte of bytes) {
+      text += byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_C1.charAt(byte - 0x80) : String.fromCharCode(byte);
+    }
+    return text;
   }
   return decoder.decode(new Uint8Array(bytes));
 }
@@ -100,21 +130,25 @@ export function decodeEncodedWords(value: string): string {
     const gap = value.slice(last, match.index);
     last = match.index + word.length;
     const charset = rawCharset.toLowerCase();
-    const bytes = encoding.toUpperCase() === "Q" ? qBytes(text) : bBytes(text);
     const adjacent = run !== undefined && gap.trim() === "";
-    if (bytes === undefined) {
+    const joins = adjacent && run?.charset === charset;
+    // Decoded straight into the run it joins, or into a fresh one.
+    const bytes = joins && run !== undefined ? run.bytes : [];
+    const mark = bytes.length;
+    const decoded = encoding.toUpperCase() === "Q" ? (appendQ(text, bytes), true) : appendB(text, bytes);
+    if (!decoded) {
+      bytes.length = mark;
       flush();
       out += gap + word;
       continue;
     }
-    if (adjacent && run?.charset === charset) {
-      run.bytes.push(...bytes);
+    if (joins && run !== undefined) {
       run.source += gap + word;
       continue;
     }
     flush();
     out += adjacent ? "" : gap;
-    run = { charset, bytes: [...bytes], source: word };
+    run = { charset, bytes, source: word };
   }
   flush();
   return out + value.slice(last);

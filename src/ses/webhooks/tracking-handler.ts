@@ -7,8 +7,9 @@
 import type { TrackingEvent } from "../../events";
 import { invokeCallback } from "../../webhook/callback";
 import { createSnsWebhook } from "../../webhook/handler";
+import { consoleLogger } from "../../webhook/logger";
 import type { SnsWebhookHandler, SnsWebhookOptions } from "../../webhook/types";
-import { sesEventToTrackingEvents } from "./tracking";
+import { trackingEventsOf } from "./tracking";
 
 /**
  * Options of {@link amazonSesTrackingWebhook}: the shared SNS webhook options plus `onEvent`.
@@ -59,13 +60,21 @@ export function amazonSesTrackingWebhook(options: AmazonSesTrackingWebhookOption
   if (typeof onEvent !== "function") {
     throw new TypeError("amazonSesTrackingWebhook: onEvent must be a function");
   }
+  const logger = options.logger ?? consoleLogger;
   return createSnsWebhook(options, "tracking", async (sesEvent, envelope) => {
-    // Convert everything first: a malformed event is refused before the application sees any of it.
-    const events = sesEventToTrackingEvents(sesEvent, {
+    // Validated in full here, so a malformed event is refused before the application sees any
+    // of it; the events themselves are built one at a time, as onEvent takes them.
+    const events = trackingEventsOf(sesEvent, {
       messageId: envelope.MessageId,
       timestamp: envelope.Timestamp,
       topicArn: envelope.TopicArn,
     });
+    for (const reason of events.dropped) {
+      logger.warn(`A tracking event's header value was left out: ${reason}`, {
+        topicArn: envelope.TopicArn,
+        messageId: envelope.MessageId,
+      });
+    }
     for (const event of events) {
       await invokeCallback(() => onEvent.call(options, event));
     }

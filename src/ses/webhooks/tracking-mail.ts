@@ -1,5 +1,8 @@
 /**
  * Recover a sent message's tags and metadata from what SES echoes back in an event's `mail`.
+ * Read once per notification and frozen, so every event of a fan-out (one per recipient) shares
+ * the same copy instead of paying for its own; what is decoded from headers is bounded in size
+ * and depth, and a value over the bounds is dropped (with the reason), never a reason to fail.
  *
  * @module
  */
@@ -16,43 +19,124 @@ import { isRecord, type JsonRecord } from "./tracking-guards";
  * ```
  */
 export interface MailAnnotations {
-  /** Every `X-Tag` header value, in order. */
+  /** Every `X-Tag` header value, in order (frozen). */
   tags: string[];
-  /** The last parsable `X-Metadata` object; `{}` when none. */
+  /** The last parsable `X-Metadata` object; `{}` when none (deeply frozen). */
   metadata: Record<string, JsonValue>;
-  /** `mail.tags`: SES message tags, name → values. */
+  /** `mail.tags`: SES message tags, name → values (deeply frozen). */
   sesTags: Record<string, string[]>;
+  /** Why header values were left out: over {@link ANNOTATION_LIMITS}, or unparsable metadata. */
+  dropped: string[];
 }
+
+/**
+ * The bounds on what is decoded from `X-Tag` and `X-Metadata` headers. SES echoes whatever the
+ * sent message carried, and a notification is signed by SNS whoever sent the mail, so these are
+ * untrusted sizes: a value over a bound is dropped with a logged reason and the event still goes
+ * out (failing would make SNS retry the same bytes for an hour).
+ *
+ * @example
+ * ```ts
+ * const fits = JSON.stringify({ orderId: 1 }).length <= ANNOTATION_LIMITS.maxValueChars;
+ * ```
+ */
+export const ANNOTATION_LIMITS = Object.freeze({
+  /** Longest `X-Tag` or `X-Metadata` value read (unfolded, before decoding), in characters. */
+  maxValueChars: 64 * 1024,
+  /** Deepest nesting of arrays and objects accepted in `X-Metadata`. */
+  maxMetadataDepth: 32,
+  /** Most `X-Tag` values kept; later ones are dropped. */
+  maxTags: 1000,
+});
 
 // RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by whitespace. Bare LF is
 // accepted too, because some composers (Anymail) write LF-only messages.
 const FOLD = /\r?\n(?=[ \t])/g;
 
-function headerValue(value: string): string {
-  return decodeEncodedWords(value.replace(FOLD, ""));
+/** The decoded value, or why it was dropped (the value itself never goes into the reason). */
+function headerValue(value: string, name: string): { text: string } | { dropped: string } {
+  const unfolded = value.replace(FOLD, "");
+  if (unfolded.length > ANNOTATION_LIMITS.maxValueChars) {
+    return {
+      dropped: `${name} header of ${unfolded.length} characters is over the limit of ${ANNOTATION_LIMITS.maxValueChars}`,
+    };
+  }
+  return { text: decodeEncodedWords(unfolded) };
 }
 
-function parseMetadata(text: string): Record<string, JsonValue> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    // Only an object can be metadata; anything else counts as unparsable, like bad JSON.
-    return isRecord(parsed) ? (parsed as Record<string, JsonValue>) : undefined;
-  } catch {
-    return undefined;
+function parseMetadata(text: string): Record<string, JsonValue> | string {
+  // Checked on the text, before parsing: a deeply nested value costs a deep recursion in
+  // anything that walks it later (cloning, freezing, logging, the application's own code).
+  if (!nestingWithin(text, ANNOTATION_LIMITS.maxMetadataDepth)) {
+    return `X-Metadata nests deeper than ${ANNOTATION_LIMITS.maxMetadataDepth} levels`;
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return "X-Metadata is not valid JSON";
+  }
+  // Only an object can be metadata; anything else counts as unparsable, like bad JSON.
+  return isRecord(parsed) ? (parsed as Record<string, JsonValue>) : "X-Metadata is not a JSON object";
+}
+
+/**
+ * True when the brackets of the JSON `text` nest at most `maxDepth` deep. One linear pass that
+ * skips string contents; it does not validate the JSON (the parser does that afterwards).
+ */
+function nestingWithin(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) {
+        i += 1; // the escaped character, whatever it is
+      } else if (code === 0x22) {
+        inString = false;
+      }
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > maxDepth) {
+        return false;
+      }
+    } else if (code === 0x5d || code === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return true;
 }
 
 function readSesTags(tags: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (!isRecord(tags)) {
-    return out;
+    return Object.freeze(out);
   }
   for (const [name, values] of Object.entries(tags)) {
     if (Array.isArray(values)) {
-      out[name] = values.filter((v): v is string => typeof v === "string");
+      // defineProperty, not assignment: a tag named "__proto__" stays a plain entry.
+      Object.defineProperty(out, name, {
+        value: Object.freeze(values.filter((v): v is string => typeof v === "string")),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
-  return out;
+  return Object.freeze(out);
+}
+
+/** Freeze a parsed JSON value and everything in it; its depth was bounded before parsing. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) {
+      deepFreeze(child);
+    }
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -76,17 +160,39 @@ function readSesTags(tags: unknown): Record<string, string[]> {
 export function readMailAnnotations(mail: JsonRecord): MailAnnotations {
   const tags: string[] = [];
   let metadata: Record<string, JsonValue> = {};
+  const dropped: string[] = [];
   const headers = Array.isArray(mail.headers) ? mail.headers : [];
   for (const header of headers) {
     if (!isRecord(header) || typeof header.name !== "string" || typeof header.value !== "string") {
       continue;
     }
     const name = header.name.toLowerCase();
-    if (name === "x-tag") {
-      tags.push(headerValue(header.value));
-    } else if (name === "x-metadata") {
-      metadata = parseMetadata(headerValue(header.value)) ?? metadata;
+    if (name !== "x-tag" && name !== "x-metadata") {
+      continue;
+    }
+    if (name === "x-tag" && tags.length >= ANNOTATION_LIMITS.maxTags) {
+      dropped.push(`X-Tag headers beyond the first ${ANNOTATION_LIMITS.maxTags} are ignored`);
+      continue;
+    }
+    const value = headerValue(header.value, name === "x-tag" ? "X-Tag" : "X-Metadata");
+    if ("dropped" in value) {
+      dropped.push(value.dropped);
+    } else if (name === "x-tag") {
+      tags.push(value.text);
+    } else {
+      const parsed = parseMetadata(value.text);
+      if (typeof parsed === "string") {
+        dropped.push(parsed);
+      } else {
+        metadata = parsed;
+      }
     }
   }
-  return { tags, metadata, sesTags: readSesTags(mail.tags) };
+  return {
+    tags: Object.freeze(tags) as string[],
+    metadata: deepFreeze(metadata),
+    sesTags: readSesTags(mail.tags),
+    // One line per reason is enough for the log, however many headers repeated it.
+    dropped: [...new Set(dropped)],
+  };
 }

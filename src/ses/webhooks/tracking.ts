@@ -210,6 +210,48 @@ const TYPE_MISSING = "<<type missing>>";
  * ```
  */
 export function sesEventToTrackingEvents(sesEvent: unknown, envelope: SnsEnvelopeInfo): TrackingEvent[] {
+  return Array.from(trackingEventsOf(sesEvent, envelope));
+}
+
+/**
+ * The events of one SES notification, built one at a time as they are iterated. Everything is
+ * validated when it is created (a malformed notification throws before any event exists); only
+ * the events themselves are deferred.
+ *
+ * @example
+ * ```ts
+ * const fanOut: TrackingEventFanOut = trackingEventsOf(sesEvent, { messageId, timestamp });
+ * for (const event of fanOut) await onEvent(event);
+ * ```
+ */
+export interface TrackingEventFanOut extends Iterable<TrackingEvent> {
+  /** How many events iterating yields (one per recipient). */
+  readonly size: number;
+  /** Why `X-Tag` / `X-Metadata` values were left out (over a bound, or not a JSON object). */
+  readonly dropped: readonly string[];
+}
+
+const NO_EVENTS: TrackingEventFanOut = Object.freeze({
+  size: 0,
+  dropped: [],
+  [Symbol.iterator]: () => [][Symbol.iterator](),
+});
+
+/**
+ * Like {@link sesEventToTrackingEvents}, but lazy: a `Send` to 12,000 recipients yields its
+ * events one at a time instead of holding 12,000 of them. The tags, metadata and SES tags are
+ * read once and shared, frozen, by every event of the notification (so a handler cannot change
+ * what its siblings see, and no event pays for a copy); `raw` is shared as well.
+ *
+ * @throws the same errors as {@link sesEventToTrackingEvents}, when called (not while iterating)
+ * @example
+ * ```ts
+ * const fanOut = trackingEventsOf(JSON.parse(body.Message), { messageId: body.MessageId, timestamp: body.Timestamp });
+ * for (const reason of fanOut.dropped) logger.warn(reason);
+ * for (const event of fanOut) await onEvent(event);
+ * ```
+ */
+export function trackingEventsOf(sesEvent: unknown, envelope: SnsEnvelopeInfo): TrackingEventFanOut {
   if (!isRecord(sesEvent)) {
     throw new WebhookValidationError("The SES event (the SNS Message) is not a JSON object");
   }
@@ -231,34 +273,42 @@ export function sesEventToTrackingEvents(sesEvent: unknown, envelope: SnsEnvelop
   const handler = HANDLERS.get(sesType) ?? unknown;
   const details = handler(sesEvent, sesType, destination);
   if (details.length === 0) {
-    return [];
+    return NO_EVENTS;
   }
 
-  const { tags, metadata, sesTags } = readMailAnnotations(mail);
+  const { tags, metadata, sesTags, dropped } = readMailAnnotations(mail);
   const timestamp = parseIsoTimestamp(envelope.timestamp);
   const messageId = optionalString(mail.messageId, sesType, "mail.messageId");
   const raw = sesEvent as SesTrackingMessage;
-  return details.map((d, i) => ({
-    eventType: d.eventType,
-    sesEventType: sesType === TYPE_MISSING ? "" : sesType,
-    // A Date per event, and copies of the arrays and objects: a handler that mutates one
-    // event's fields must not change its siblings'. Only `raw` is shared. The first event takes
-    // the freshly read originals (most notifications have one recipient: no copy at all).
-    timestamp: timestamp && new Date(timestamp),
-    eventId: envelope.messageId,
-    messageId,
-    recipient: d.recipient,
-    rejectReason: d.rejectReason,
-    description: d.description,
-    mtaResponse: d.mtaResponse,
-    userAgent: d.userAgent,
-    clickUrl: d.clickUrl,
-    bounceType: d.bounceType,
-    bounceSubType: d.bounceSubType,
-    tags: i === 0 ? tags : [...tags],
-    metadata: i === 0 ? metadata : structuredClone(metadata),
-    sesTags: i === 0 ? sesTags : structuredClone(sesTags),
-    esp: "Amazon SES",
-    raw,
-  }));
+  const sesEventType = sesType === TYPE_MISSING ? "" : sesType;
+  return {
+    size: details.length,
+    dropped,
+    *[Symbol.iterator]() {
+      for (const d of details) {
+        yield {
+          eventType: d.eventType,
+          sesEventType,
+          // A Date per event (Dates are mutable and cannot be frozen); the tags, metadata, SES
+          // tags and `raw` are one shared copy, frozen by readMailAnnotations.
+          timestamp: timestamp && new Date(timestamp),
+          eventId: envelope.messageId,
+          messageId,
+          recipient: d.recipient,
+          rejectReason: d.rejectReason,
+          description: d.description,
+          mtaResponse: d.mtaResponse,
+          userAgent: d.userAgent,
+          clickUrl: d.clickUrl,
+          bounceType: d.bounceType,
+          bounceSubType: d.bounceSubType,
+          tags,
+          metadata,
+          sesTags,
+          esp: "Amazon SES",
+          raw,
+        };
+      }
+    },
+  };
 }
