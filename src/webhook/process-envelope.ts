@@ -7,6 +7,7 @@
 import { WebhookValidationError } from "../errors";
 import { parseTopicArn } from "../sns/cert-url-policy";
 import type { SnsEnvelope, SnsNotification, SnsSubscriptionConfirmation } from "../sns/types";
+import { runOnce, type RunOnceResult } from "../store/dedupe-run-once";
 import { outcomeForError } from "./error-outcome";
 import type { WebhookSettings } from "./settings";
 import type { NotificationProcessor, WebhookOutcome } from "./types";
@@ -60,7 +61,7 @@ export async function processEnvelope(
     await settings.verifier?.verify(envelope);
     switch (envelope.Type) {
       case "Notification":
-        return await handleNotification(envelope, processNotification);
+        return await handleNotification(envelope, settings, processNotification);
       case "SubscriptionConfirmation":
         return await handleSubscription(envelope, context, settings);
       case "UnsubscribeConfirmation":
@@ -79,6 +80,7 @@ export async function processEnvelope(
 
 async function handleNotification(
   envelope: SnsNotification,
+  settings: WebhookSettings,
   processNotification: NotificationProcessor,
 ): Promise<WebhookOutcome> {
   let sesEvent: unknown;
@@ -90,8 +92,55 @@ async function handleNotification(
     }
     throw new WebhookValidationError("The SNS Message is not JSON", { cause });
   }
-  await processNotification(sesEvent, envelope);
-  return { status: 200, body: "OK" };
+  const { dedupe } = settings;
+  if (dedupe === undefined) {
+    await processNotification(sesEvent, envelope);
+    return { status: 200, body: "OK" };
+  }
+  // Claimed only now, after verification: a forged message must not be able to occupy an id.
+  let ran = false;
+  let result: RunOnceResult;
+  try {
+    result = await runOnce(
+      dedupe.store,
+      envelope.MessageId,
+      () => {
+        ran = true;
+        return processNotification(sesEvent, envelope);
+      },
+      {
+        leaseMs: dedupe.leaseMs,
+        keepMs: dedupe.keepMs,
+        onCompleteError: (error) =>
+          settings.logger.error("Handled an SNS message but could not record it as handled", {
+            topicArn: envelope.TopicArn,
+            messageId: envelope.MessageId,
+            error,
+          }),
+      },
+    );
+  } catch (error) {
+    if (ran) {
+      throw error;
+    }
+    // The store (Redis) is down: running without a claim could handle the message twice.
+    settings.logger.error("The deduplication store failed; SNS will retry", {
+      status: 503,
+      topicArn: envelope.TopicArn,
+      messageId: envelope.MessageId,
+      error,
+    });
+    return { status: 503, body: "A dependency failed; retry later" };
+  }
+  switch (result) {
+    case "handled":
+      return { status: 200, body: "OK" };
+    case "duplicate":
+      return { status: 200, body: "Duplicate ignored" };
+    case "in-flight":
+      // 5xx so SNS retries: the other delivery may still fail, and then this one must run.
+      return { status: 503, body: "Being handled by another delivery; retry later" };
+  }
 }
 
 /**

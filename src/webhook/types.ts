@@ -9,6 +9,7 @@ import type { SNSClientConfig } from "@aws-sdk/client-sns";
 import type { CertificateFetcher } from "../sns/cert-fetcher";
 import type { CertUrlPolicy } from "../sns/cert-url-policy";
 import type { SnsEnvelope, SnsNotification } from "../sns/types";
+import type { DedupeStore } from "../store/dedupe-store";
 
 /**
  * A Web-standard request handler: what Hono, Next.js route handlers, Bun, Deno and Workers call
@@ -153,10 +154,17 @@ export interface SnsWebhookOptions {
   /**
    * Basic-auth credentials, `"user:password"`, or several (any one matches) while rotating. Put
    * them in the subscription URL: `https://user:password@example.com/mailroom/ses/tracking`.
+   * The password needs 8 characters or more (the CLI's rule); `undefined` means no secret.
    */
   secret?: string | readonly string[] | undefined;
   /** Only these topics are accepted (403 otherwise). Also authenticates subscription confirmations. */
   allowedTopicArns?: readonly string[] | undefined;
+  /**
+   * Accept every topic, from any AWS account, when neither `secret` nor `allowedTopicArns` is set.
+   * Without it such a handler cannot be created (ConfigurationError): an unset environment
+   * variable must not silently open the webhook. Default false.
+   */
+  allowAnyTopic?: boolean | undefined;
   /** SNS signature verification: on unless this is exactly `false`; an object tunes it. */
   verifySignature?: boolean | SignatureVerificationOptions | undefined;
   /** Confirm subscriptions automatically when the request is verified and authenticated. Default true. */
@@ -171,6 +179,21 @@ export interface SnsWebhookOptions {
   confirmSubscription?: ConfirmSubscription | undefined;
   /** Where refusals and failures are reported; default `console`. */
   logger?: WebhookLogger | undefined;
+  /**
+   * Effectively-once handling, keyed by the SNS `MessageId`: a redelivered notification is
+   * answered 200 without calling the application again, and two concurrent deliveries never both
+   * run it. Default: an in-memory store (this process only); pass `createRedisDedupeStore(...)`
+   * to share it across instances, your own {@link DedupeStore}, or `false` to turn it off.
+   */
+  dedupe?: DedupeStore | false | undefined;
+  /**
+   * How long a delivery holds its claim while the application runs (default 30,000 ms). A
+   * delivery of the same message meanwhile is answered 503 (SNS retries it); a claim left by a
+   * process that died lapses after this, so the next redelivery runs the callback.
+   */
+  dedupeLeaseMs?: number | undefined;
+  /** How long a handled `MessageId` is remembered (default 7,200,000 ms; at least 3,600,000). */
+  dedupeKeepMs?: number | undefined;
 }
 
 /**
