@@ -58,8 +58,29 @@ export type { ApiErrorDetails } from "./errors";
 export { VERSION } from "./version";
 
 // Tracking events
-export { EventType, RejectReason } from "./events";
-export type { TrackingEvent } from "./events";
+export { EventType, InboundEventType, RejectReason, TrackingEventType } from "./events";
+export type {
+  BouncedEvent,
+  ClickedEvent,
+  ComplainedEvent,
+  ComplaintFeedbackType,
+  DeferredEvent,
+  DeliveredEvent,
+  FailedEvent,
+  OpenedEvent,
+  RejectedEvent,
+  SentEvent,
+  SesBounceSubType,
+  SesBounceType,
+  SesDelayType,
+  SubscribedEvent,
+  TrackingEvent,
+  TrackingEventBase,
+  TrackingEventDetails,
+  TrackingEventOf,
+  UnknownTrackingEvent,
+  UnsubscribedEvent,
+} from "./events";
 export { WebhookValidationError } from "./errors";
 
 // Inbound email

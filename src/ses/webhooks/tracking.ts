@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigurationError, WebhookValidationError } from "../../errors";
-import { EventType, RejectReason, type TrackingEvent } from "../../events";
+import { EventType, RejectReason, type SesBounceType, type TrackingEvent } from "../../events";
 import { parseIsoTimestamp } from "./iso-timestamp";
 import {
   addressEntries,
@@ -40,18 +40,26 @@ export interface SnsEnvelopeInfo {
   topicArn?: string | undefined;
 }
 
+/** The fields the converter fills from the notification, the same for every event of it. */
+type SharedKey =
+  "sesEventType" | "timestamp" | "eventId" | "messageId" | "tags" | "metadata" | "sesTags" | "esp" | "raw";
+
+/** `Omit` applied to each member of a union, so the result is still discriminated. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** The type-specific part of one event; the converter adds the fields every event shares. */
-interface Details {
-  eventType: EventType;
-  recipient: string;
-  rejectReason?: RejectReason | undefined;
-  description?: string | undefined;
-  mtaResponse?: string | undefined;
-  userAgent?: string | undefined;
-  clickUrl?: string | undefined;
-  bounceType?: string | undefined;
-  bounceSubType?: string | undefined;
-}
+type Details = DistributiveOmit<TrackingEvent, SharedKey>;
+
+/** Every detail field, unset: each handler spreads it and sets what its type has. */
+const NO_DETAILS = {
+  description: undefined,
+  rejectReason: undefined,
+  mtaResponse: undefined,
+  userAgent: undefined,
+  clickUrl: undefined,
+  bounceType: undefined,
+  bounceSubType: undefined,
+} as const;
 
 /**
  * Turns one SES event into one {@link Details} per recipient.
@@ -60,23 +68,32 @@ interface Details {
  */
 type Handler = (event: JsonRecord, sesType: string, destination: readonly string[]) => Details[];
 
-function forEach(destination: readonly string[], details: Omit<Details, "recipient">): Details[] {
+function forEach<D extends DistributiveOmit<Details, "recipient">>(
+  destination: readonly string[],
+  details: D,
+): (D & { recipient: string })[] {
   return destination.map((recipient) => ({ ...details, recipient }));
 }
 
+const BOUNCE_TYPES: ReadonlySet<string> = new Set<SesBounceType>(["Permanent", "Transient", "Undetermined"]);
+
 const bounced: Handler = (event, t) => {
   const bounce = requireRecord(event.bounce, t, "bounce");
-  const bounceType = requireString(bounce.bounceType, t, "bounce.bounceType");
+  const sesBounceType = requireString(bounce.bounceType, t, "bounce.bounceType");
   const bounceSubType = requireString(bounce.bounceSubType, t, "bounce.bounceSubType");
+  // A bounce type newer than this library is not known to be permanent: report it as
+  // Undetermined (SES's own word stays in `description` and `raw`) rather than refuse the event.
+  const bounceType = BOUNCE_TYPES.has(sesBounceType) ? (sesBounceType as SesBounceType) : "Undetermined";
   const path = "bounce.bouncedRecipients";
   // Only the recipients that bounced, not all of mail.destination. Every bounce type, Transient
   // included, is reported as rejectReason "bounced" (Anymail): SES sends Transient bounces only
   // after it gave up retrying.
   return addressEntries(requireArray(bounce.bouncedRecipients, t, path), t, path).map((r, i) => ({
+    ...NO_DETAILS,
     eventType: EventType.bounced,
     recipient: r.address,
     rejectReason: RejectReason.bounced,
-    description: `${bounceType}: ${bounceSubType}`,
+    description: `${sesBounceType}: ${bounceSubType}`,
     mtaResponse: optionalString(r.entry.diagnosticCode, t, `${path}[${i}].diagnosticCode`),
     bounceType,
     bounceSubType,
@@ -91,6 +108,7 @@ const complained: Handler = (event, t) => {
   const description = optionalString(complaint.complaintFeedbackType, t, "complaint.complaintFeedbackType");
   const userAgent = optionalString(complaint.userAgent, t, "complaint.userAgent");
   return addressEntries(requireArray(complaint.complainedRecipients, t, path), t, path).map((r) => ({
+    ...NO_DETAILS,
     eventType: EventType.complained,
     recipient: r.address,
     rejectReason: RejectReason.spam,
@@ -104,17 +122,20 @@ const delivered: Handler = (event, t) => {
   const mtaResponse = optionalString(delivery.smtpResponse, t, "delivery.smtpResponse");
   // Unlike bounce and complaint recipients, delivery recipients are plain strings.
   return requireStrings(delivery.recipients, t, "delivery.recipients").map((recipient) => ({
+    ...NO_DETAILS,
     eventType: EventType.delivered,
     recipient,
     mtaResponse,
   }));
 };
 
-const sent: Handler = (_event, _t, destination) => forEach(destination, { eventType: EventType.sent });
+const sent: Handler = (_event, _t, destination) =>
+  forEach(destination, { ...NO_DETAILS, eventType: EventType.sent });
 
 const rejected: Handler = (event, t, destination) => {
   const reject = requireRecord(event.reject, t, "reject");
   return forEach(destination, {
+    ...NO_DETAILS,
     eventType: EventType.rejected,
     rejectReason: RejectReason.blocked,
     description: requireString(reject.reason, t, "reject.reason"),
@@ -125,17 +146,20 @@ const rejected: Handler = (event, t, destination) => {
 const opened: Handler = (event, t, destination) => {
   const open = optionalRecord(event.open, t, "open");
   return forEach(destination, {
+    ...NO_DETAILS,
     eventType: EventType.opened,
     userAgent: optionalString(open.userAgent, t, "open.userAgent"),
   });
 };
 
 const clicked: Handler = (event, t, destination) => {
-  const click = optionalRecord(event.click, t, "click");
+  // A click without its link tells the application nothing it can act on: malformed.
+  const click = requireRecord(event.click, t, "click");
   return forEach(destination, {
+    ...NO_DETAILS,
     eventType: EventType.clicked,
     userAgent: optionalString(click.userAgent, t, "click.userAgent"),
-    clickUrl: optionalString(click.link, t, "click.link"),
+    clickUrl: requireString(click.link, t, "click.link"),
   });
 };
 
@@ -143,6 +167,7 @@ const failed: Handler = (event, t, destination) => {
   // The type is "Rendering Failure" (with a space), but its object is `failure`.
   const failure = requireRecord(event.failure, t, "failure");
   return forEach(destination, {
+    ...NO_DETAILS,
     eventType: EventType.failed,
     description: optionalString(failure.errorMessage, t, "failure.errorMessage"),
   });
@@ -150,23 +175,35 @@ const failed: Handler = (event, t, destination) => {
 
 const deferred: Handler = (event, t) => {
   const delay = requireRecord(event.deliveryDelay, t, "deliveryDelay");
-  const description = optionalString(delay.delayType, t, "deliveryDelay.delayType");
+  const delayType = optionalString(delay.delayType, t, "deliveryDelay.delayType");
+  const expires = optionalString(delay.expirationTime, t, "deliveryDelay.expirationTime");
   const path = "deliveryDelay.delayedRecipients";
   return addressEntries(requireArray(delay.delayedRecipients, t, path), t, path).map((r, i) => ({
+    ...NO_DETAILS,
     eventType: EventType.deferred,
     recipient: r.address,
-    description,
+    description: delayType,
     mtaResponse: optionalString(r.entry.diagnosticCode, t, `${path}[${i}].diagnosticCode`),
+    delayType,
+    // A Date per event, like `timestamp`: a handler that mutates one must not change its siblings'.
+    expirationTime: parseIsoTimestamp(expires),
   }));
 };
 
 const subscriptionChanged: Handler = (event, t, destination) =>
-  forEach(destination, describeSubscription(requireRecord(event.subscription, t, "subscription"), t));
+  forEach(destination, {
+    ...NO_DETAILS,
+    ...describeSubscription(requireRecord(event.subscription, t, "subscription"), t),
+  });
 
 const unknown: Handler = (_event, t, destination) =>
   // Acknowledge types newer than this library instead of failing: SNS would retry a failure
   // for an hour and then drop the event anyway.
-  forEach(destination, { eventType: EventType.unknown, description: `Unknown SES eventType '${t}'` });
+  forEach(destination, {
+    ...NO_DETAILS,
+    eventType: EventType.unknown,
+    description: `Unknown SES eventType '${t}'`,
+  });
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map([
   ["Bounce", bounced],
@@ -287,25 +324,17 @@ export function trackingEventsOf(sesEvent: unknown, envelope: SnsEnvelopeInfo): 
     *[Symbol.iterator]() {
       for (const d of details) {
         yield {
-          eventType: d.eventType,
+          ...d,
           sesEventType,
           // A Date per event (Dates are mutable and cannot be frozen); the tags, metadata, SES
           // tags and `raw` are one shared copy, frozen by readMailAnnotations.
           timestamp: timestamp && new Date(timestamp),
           eventId: envelope.messageId,
           messageId,
-          recipient: d.recipient,
-          rejectReason: d.rejectReason,
-          description: d.description,
-          mtaResponse: d.mtaResponse,
-          userAgent: d.userAgent,
-          clickUrl: d.clickUrl,
-          bounceType: d.bounceType,
-          bounceSubType: d.bounceSubType,
           tags,
           metadata,
           sesTags,
-          esp: "Amazon SES",
+          esp: "Amazon SES" as const,
           raw,
         };
       }
