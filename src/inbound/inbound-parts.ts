@@ -1,46 +1,28 @@
 /**
- * Sorting postal-mime's attachment list into Mailroom's attachments, inlines and Content-ID map.
+ * Turning the leaves of a MIME tree into Mailroom's attachments, inlines and Content-ID map.
  *
  * @module
  */
-import type { Attachment } from "postal-mime";
-
+import type { MimePart } from "./mime-tree";
 import type { InboundAttachment, InboundMessage } from "./types";
 
 /**
- * Parses one attached `message/rfc822` part; `undefined` when it is nested too deep or cannot be
- * parsed (a broken forwarded message must not cost the message that carries it).
+ * Parses one attached email on demand; `undefined` when it is nested too deep, over the
+ * family's budget, or cannot be parsed (a broken forwarded message must not cost the message
+ * that carries it).
  *
  * @example
  * ```ts
- * const parseAttached: AttachedMessageParser = async (bytes) => parseInboundMessage(bytes).catch(() => undefined);
+ * const parseAttached: AttachedMessageParser = (bytes) => undefined;
  * ```
  */
-export type AttachedMessageParser = (bytes: Uint8Array) => Promise<InboundMessage | undefined>;
+export type AttachedMessageParser = (bytes: Uint8Array) => InboundMessage | undefined;
 
-/**
- * The non-body parts of a message, sorted.
- *
- * @example
- * ```ts
- * const { attachments, inlines, contentIdMap, attachedMessages } = await sortParts(email.attachments, parse);
- * ```
- */
-export interface SortedParts {
-  attachments: InboundAttachment[];
-  inlines: InboundAttachment[];
-  contentIdMap: Map<string, InboundAttachment>;
-  attachedMessages: InboundMessage[];
-}
+/** Header decoding the parts need (RFC 2047 encoded-words). */
+export type WordDecoder = (text: string) => string;
 
-function toBytes(content: Attachment["content"]): Uint8Array {
-  if (typeof content === "string") {
-    // Only reachable with postal-mime's base64/utf8 attachment encodings, which we never ask for.
-    return new TextEncoder().encode(content);
-  }
-  // A view, not a copy: a large attachment should live in memory once.
-  return content instanceof Uint8Array ? content : new Uint8Array(content);
-}
+// Media types whose content is a whole email: attached (forwarded, bounced) messages.
+const MESSAGE_TYPES = new Set(["message/rfc822", "message/global"]);
 
 /** `<logo@example.com>` → `logo@example.com`; whitespace and a missing bracket are tolerated. */
 function bareContentId(contentId: string | undefined): string | undefined {
@@ -52,52 +34,67 @@ function bareContentId(contentId: string | undefined): string | undefined {
   return bare === "" ? undefined : bare;
 }
 
+function header(part: MimePart, name: string): string | undefined {
+  for (const [key, value] of part.headers) {
+    if (key.toLowerCase() === name) {
+      return value;
+    }
+  }
+  return undefined;
+}
+
 /**
  * A part is inline when its Content-Disposition says so, or when it has none and sits in a
  * multipart/related with a Content-ID (how most clients send images the HTML shows); every other
  * part, including one without any disposition, is an attachment, so no part is ever dropped.
- */
-function isInline(part: Attachment): boolean {
-  return part.disposition === "inline" || (part.disposition === null && part.related === true);
-}
-
-/**
- * Convert postal-mime's attachments (parsed with `forceRfc822Attachments`, so every attached
- * email arrives as bytes) into {@link InboundAttachment}s, parse each attached email with
- * `parseAttached`, and sort them.
  *
  * @example
  * ```ts
- * const parts = await sortParts(email.attachments, (bytes) => parseNested(bytes, depth + 1));
- * parts.contentIdMap.get("logo@example.com")?.contentType; // "image/png"
+ * isInlinePart(part, insideRelated); // true for <img src="cid:…"> images
  * ```
  */
-export async function sortParts(
-  parts: readonly Attachment[],
+export function isInlinePart(part: MimePart, related: boolean): boolean {
+  return (
+    part.disposition === "inline" ||
+    (part.disposition === undefined && related && header(part, "content-id") !== undefined)
+  );
+}
+
+/**
+ * Build the {@link InboundAttachment} for one leaf whose content is already transfer-decoded.
+ * For an attached email, `message` is parsed on first access (then kept) with `parseAttached`.
+ *
+ * @example
+ * ```ts
+ * const attachment = toAttachment(part, content, decodeWords, parseAttached);
+ * attachment.message?.subject; // parsed now, for a message/rfc822 part
+ * ```
+ */
+export function toAttachment(
+  part: MimePart,
+  content: Uint8Array,
+  decodeWords: WordDecoder,
   parseAttached: AttachedMessageParser,
-): Promise<SortedParts> {
-  const sorted: SortedParts = { attachments: [], inlines: [], contentIdMap: new Map(), attachedMessages: [] };
-  for (const part of parts) {
-    const content = toBytes(part.content);
-    const message = part.mimeType === "message/rfc822" ? await parseAttached(content) : undefined;
-    const attachment: InboundAttachment = {
-      filename: part.filename ?? undefined,
-      contentType: part.mimeType,
-      content,
-      size: content.byteLength,
-      contentId: bareContentId(part.contentId),
-      disposition: part.disposition ?? undefined,
-      description: part.description,
-      message,
-    };
-    (isInline(part) ? sorted.inlines : sorted.attachments).push(attachment);
-    if (message !== undefined) {
-      sorted.attachedMessages.push(message);
-    }
-    // First wins: a later part cannot take over a cid the HTML already points at.
-    if (attachment.contentId !== undefined && !sorted.contentIdMap.has(attachment.contentId)) {
-      sorted.contentIdMap.set(attachment.contentId, attachment);
-    }
-  }
-  return sorted;
+): InboundAttachment {
+  const filename = part.dispositionParams.get("filename") ?? part.contentTypeParams.get("name");
+  const description = header(part, "content-description");
+  const isMessage = MESSAGE_TYPES.has(part.contentType);
+  // null: not parsed yet. Parsing waits for the first reader, so a digest of thousands of
+  // messages costs nothing until (and unless) someone looks at them.
+  let parsed: InboundMessage | undefined | null = isMessage ? null : undefined;
+  return {
+    filename: filename === undefined || filename === "" ? undefined : decodeWords(filename),
+    contentType: part.contentType,
+    content,
+    size: content.byteLength,
+    contentId: bareContentId(header(part, "content-id")),
+    disposition: part.disposition,
+    description: description === undefined ? undefined : decodeWords(description),
+    get message(): InboundMessage | undefined {
+      if (parsed === null) {
+        parsed = parseAttached(content);
+      }
+      return parsed;
+    },
+  };
 }

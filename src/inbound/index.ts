@@ -16,6 +16,7 @@ export { HeaderMap } from "./header-map";
 export type { HeaderEntry } from "./header-map";
 export { InboundAddress } from "./inbound-address";
 export { InboundParseError } from "./parse-error";
+export type { InboundParseLimit } from "./parse-error";
 export { normalizeVerdicts, spamDetectedFrom } from "./verdicts";
 export type {
   DmarcPolicy,

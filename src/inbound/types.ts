@@ -93,7 +93,11 @@ export interface InboundAttachment {
   filename: string | undefined;
   /** The lower-cased MIME type, e.g. `application/pdf`. */
   contentType: string;
-  /** The decoded content (transfer encoding removed). */
+  /**
+   * The content, byte-exact: what the sender encoded, with only the transfer encoding (base64,
+   * quoted-printable) undone; 7bit, 8bit and binary parts are their bytes as received. It may
+   * share memory with the message's `raw`: copy it before changing it.
+   */
   content: Uint8Array;
   /** `content.byteLength`. */
   size: number;
@@ -104,10 +108,12 @@ export interface InboundAttachment {
   /** The decoded Content-Description header. */
   description: string | undefined;
   /**
-   * For a `message/rfc822` part (a forwarded or bounced email): the attached message, parsed.
-   * `undefined` for other parts, and for messages nested deeper than Mailroom parses.
+   * For a `message/rfc822` (or `message/global`) part, a forwarded or bounced email: the attached
+   * message, parsed from `content` (its original bytes) when first read, then kept. `undefined`
+   * for other parts, for messages nested more than five levels deep, past the 1,000th attached
+   * message parsed for one received message, and for attached messages over the parsing budget.
    */
-  message: InboundMessage | undefined;
+  readonly message: InboundMessage | undefined;
 }
 
 /**
@@ -126,6 +132,12 @@ export interface InboundAttachment {
 export interface InboundMessage {
   /** The first From address; `undefined` when the header is missing or holds no address. */
   from: InboundAddress | undefined;
+  /** Every From address, from every From header, groups flattened (`from` is the first). */
+  fromAddresses: InboundAddress[];
+  /** The first Sender address; `undefined` when there is none. */
+  sender: InboundAddress | undefined;
+  /** Every Sender address, from every Sender header (RFC 5322 allows one; mail has more). */
+  senderAddresses: InboundAddress[];
   /** Every To address, from every To header, groups flattened. */
   to: InboundAddress[];
   /** Every Cc address. */
@@ -144,9 +156,13 @@ export interface InboundMessage {
   inReplyTo: string | undefined;
   /** The message ids in the References header, in order, angle brackets kept. */
   references: string[];
-  /** The plain-text body (every inline text/plain part, joined); LF line endings. */
+  /**
+   * The plain-text body: every inline text/plain part, decoded by transfer encoding and charset
+   * and never re-wrapped (line breaks as the message has them, usually CRLF; the line break
+   * before a boundary belongs to the boundary), joined with "\n" when there are several.
+   */
   text: string | undefined;
-  /** The HTML body. */
+  /** The HTML body: every inline text/html part, decoded the same way as `text`. */
   html: string | undefined;
   /** Every header of the message, in order, duplicates kept. */
   headers: HeaderMap;
@@ -156,8 +172,11 @@ export interface InboundMessage {
   inlines: InboundAttachment[];
   /** Content-ID (no brackets) → part, for resolving `cid:` URLs in `html`; first part wins. */
   contentIdMap: ReadonlyMap<string, InboundAttachment>;
-  /** The parsed `message/rfc822` parts, in order (each is also in `attachments` or `inlines`). */
-  attachedMessages: InboundMessage[];
+  /**
+   * The parsed `message/rfc822` parts, in order (each is also the `message` of a part in
+   * `attachments` or `inlines`); reading it parses them.
+   */
+  readonly attachedMessages: InboundMessage[];
   /** The SMTP MAIL FROM; may differ from `from`. */
   envelopeSender: string | undefined;
   /** The SMTP RCPT TO this copy was delivered for; may be absent from `to` and `cc` (Bcc). */
@@ -166,6 +185,6 @@ export interface InboundMessage {
   verdicts: ReceiptVerdicts;
   /** `verdicts.spam` as Anymail reads it: `PASS` → false, `FAIL` → true, anything else undefined. */
   spamDetected: boolean | undefined;
-  /** The message bytes as received. */
+  /** The message bytes as received (for an attached message: the part's original bytes). */
   raw: Uint8Array;
 }

@@ -36,6 +36,9 @@ export function comparableMessage(message: InboundMessage): ComparableMessage {
   const v = message.verdicts;
   return {
     from: address(message.from),
+    fromAddresses: message.fromAddresses.map(address),
+    sender: address(message.sender),
+    senderAddresses: message.senderAddresses.map(address),
     to: message.to.map(address),
     cc: message.cc.map(address),
     bcc: message.bcc.map(address),

@@ -74,7 +74,7 @@ describe("reading SES inbound mail from S3 (s3rver)", () => {
   afterAll(() => client.destroy());
 
   it("converts an S3-action notification, reading the object it names", async () => {
-    const reader = createS3ObjectReader({ client });
+    const reader = createS3ObjectReader({ client, allowedBuckets: [bucket] });
     const event = await sesReceivedToInboundEvent(
       {
         notificationType: "Received",

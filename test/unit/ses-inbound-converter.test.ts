@@ -32,7 +32,7 @@ describe("sesReceivedToInboundEvent", () => {
     );
     expect(event?.message.raw).toEqual(new TextEncoder().encode(MIME));
     expect(event?.message.subject).toBe("Grüße");
-    expect(event?.message.text).toBe("body ✓\n");
+    expect(event?.message.text).toBe("body ✓\r\n"); // a single part: the body runs to the end
   });
 
   it("decodes BASE64 content, line breaks and all", async () => {
@@ -52,7 +52,7 @@ describe("sesReceivedToInboundEvent", () => {
     const event = await sesReceivedToInboundEvent(
       received({ type: "S3", bucketName: "mail", objectKeyPrefix: "in/", objectKey: "in/m-1" }),
       envelope,
-      { readS3Object },
+      { readS3Object, allowedBuckets: ["mail"] },
     );
     expect(readS3Object).toHaveBeenCalledExactlyOnceWith("mail", "in/m-1");
     expect(event?.message.envelopeRecipient).toBe("b@example.com");
@@ -67,7 +67,7 @@ describe("sesReceivedToInboundEvent", () => {
     const result = sesReceivedToInboundEvent(
       received({ type: "S3", bucketName: "mail", objectKey: "in/m-1" }),
       envelope,
-      { readS3Object: () => Promise.reject(failure) },
+      { readS3Object: () => Promise.reject(failure), allowedBuckets: ["mail"] },
     );
     await expect(result).rejects.toBe(failure);
   });
@@ -76,7 +76,7 @@ describe("sesReceivedToInboundEvent", () => {
     const result = sesReceivedToInboundEvent(
       received({ type: "S3", bucketName: "mail", objectKey: "in/m-1" }),
       envelope,
-      { readS3Object: async () => MIME as unknown as Uint8Array },
+      { readS3Object: async () => MIME as unknown as Uint8Array, allowedBuckets: ["mail"] },
     );
     await expect(result).rejects.toBeInstanceOf(ConfigurationError);
   });

@@ -42,10 +42,11 @@ function expectAttachedMessagesConsistent(message: InboundMessage): void {
 }
 
 /** The S3 reader against s3rver, recording which objects were requested. */
-function s3Deps() {
+function s3Deps(allowedBuckets: string[]) {
   const client = s3LocalClient();
   const requested: string[] = [];
   const reader = createS3ObjectReader({
+    allowedBuckets,
     client: {
       send(command: object, options?: { abortSignal?: AbortSignal }) {
         const input = (command as { input: { Bucket: string; Key: string } }).input;
@@ -74,11 +75,11 @@ describe("SES inbound fixtures", () => {
       error?: Record<string, unknown>;
     };
     const sesEvent: unknown = JSON.parse(body.Message);
-    const { reader, requested, client } = s3Deps();
-
     const objectFile = `${dir}${name}.s3-object.eml`;
     const action = (sesEvent as { receipt?: { action?: { bucketName?: string; objectKey?: string } } })
       .receipt?.action;
+    // The operator names the bucket their receipt rule writes to (fail closed otherwise).
+    const { reader, requested, client } = s3Deps(action?.bucketName === undefined ? [] : [action.bucketName]);
     if (existsSync(objectFile)) {
       await putObject(client, action?.bucketName ?? "", action?.objectKey ?? "", readFileSync(objectFile));
     }

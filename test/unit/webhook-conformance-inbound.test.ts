@@ -88,7 +88,7 @@ describe("amazonSesInboundWebhook: messages", () => {
     const bucket = uniqueBucket("inbound-webhook");
     const client = s3LocalClient();
     await putObject(client, bucket, "inbound/fqef5sop459utgdf4o9lqbsv7jeo73pejig34301", S3_OBJECT);
-    const subject = { ...inbound, create: inboundWithS3({ client }) };
+    const subject = { ...inbound, create: inboundWithS3({ client }, bucket) };
     const { handler, calls } = harness(subject);
     const envelope = signer.notification({ message: s3ActionMessage(bucket) });
     expect((await handler(snsRequest(envelope))).status).toBe(200);
@@ -99,7 +99,7 @@ describe("amazonSesInboundWebhook: messages", () => {
   it("answers 503 (SNS retries) when the S3 object cannot be read", async () => {
     const bucket = uniqueBucket("inbound-missing");
     const client = s3LocalClient();
-    const { handler, calls, log } = harness({ ...inbound, create: inboundWithS3({ client }) });
+    const { handler, calls, log } = harness({ ...inbound, create: inboundWithS3({ client }, bucket) });
     const envelope = signer.notification({ message: s3ActionMessage(bucket) });
     const response = await handler(snsRequest(envelope));
     expect(response.status).toBe(503);
@@ -112,7 +112,10 @@ describe("amazonSesInboundWebhook: messages", () => {
     const bucket = uniqueBucket("inbound-large");
     const client = s3LocalClient();
     await putObject(client, bucket, "inbound/fqef5sop459utgdf4o9lqbsv7jeo73pejig34301", S3_OBJECT);
-    const { handler, log } = harness({ ...inbound, create: inboundWithS3({ client, maxBytes: 100 }) });
+    const { handler, log } = harness({
+      ...inbound,
+      create: inboundWithS3({ client, maxBytes: 100 }, bucket),
+    });
     const envelope = signer.notification({ message: s3ActionMessage(bucket) });
     expect((await handler(snsRequest(envelope))).status).toBe(500);
     expect(log.entries.find((e) => e.level === "error")?.message).toMatch(/misconfiguration.*maxBytes/);
@@ -120,6 +123,10 @@ describe("amazonSesInboundWebhook: messages", () => {
   });
 });
 
-function inboundWithS3(s3: { client: S3ClientLike; maxBytes?: number }): WebhookUnderTest["create"] {
-  return (options, callback) => amazonSesInboundWebhook({ ...options, onMessage: callback, s3 });
+function inboundWithS3(
+  s3: { client: S3ClientLike; maxBytes?: number },
+  bucket: string,
+): WebhookUnderTest["create"] {
+  return (options, callback) =>
+    amazonSesInboundWebhook({ ...options, onMessage: callback, s3: { ...s3, allowedBuckets: [bucket] } });
 }

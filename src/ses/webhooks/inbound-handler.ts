@@ -8,7 +8,7 @@ import type { InboundEvent } from "../../events";
 import { invokeCallback } from "../../webhook/callback";
 import { createSnsWebhook } from "../../webhook/handler";
 import type { SnsWebhookHandler, SnsWebhookOptions } from "../../webhook/types";
-import { sesReceivedToInboundEvent } from "./inbound";
+import { sesReceivedToInboundEvent, type InboundDeps } from "./inbound";
 import { createS3ObjectReader, type S3ObjectReaderOptions } from "./s3-object-reader";
 
 /**
@@ -19,7 +19,7 @@ import { createS3ObjectReader, type S3ObjectReaderOptions } from "./s3-object-re
  * ```ts
  * const options: AmazonSesInboundWebhookOptions = {
  *   secret: process.env.MAILROOM_WEBHOOK_SECRET,
- *   s3: { region: "us-east-1", maxBytes: 30 * 1024 * 1024 },
+ *   s3: { region: "us-east-1", allowedBuckets: ["example-mail"], maxBytes: 30 * 1024 * 1024 },
  *   onMessage: async (event) => { await tickets.create(event.message); },
  * };
  * ```
@@ -33,8 +33,10 @@ export interface AmazonSesInboundWebhookOptions extends SnsWebhookOptions {
   /** Alias of `onMessage`, the name the tracking webhook uses. Give one of the two. */
   onEvent?: ((event: InboundEvent) => unknown) | undefined;
   /**
-   * Reading messages stored by an S3 receipt action: an injected `client`, or `clientConfig` /
-   * `region` for the client Mailroom creates on first use, and `maxBytes` (default 40 MiB).
+   * Reading messages stored by an S3 receipt action: `allowedBuckets` (the buckets your receipt
+   * rules write to; required for S3-action mail unless `allowedTopicArns` is set), an injected
+   * `client`, or `clientConfig` / `region` for the client Mailroom creates on first use, and
+   * `maxBytes` (default 40 MiB).
    */
   s3?: S3ObjectReaderOptions | undefined;
 }
@@ -42,7 +44,8 @@ export interface AmazonSesInboundWebhookOptions extends SnsWebhookOptions {
 /**
  * Create the SES inbound webhook: a Fetch handler `(request) => Promise<Response>` for the HTTPS
  * subscription of the SNS topic a receipt rule notifies. With an SNS action the message comes
- * inline; with an S3 action it is read from the bucket (IAM: `s3:GetObject`). SES's
+ * inline; with an S3 action it is read from the bucket (IAM: `s3:GetObject`), only when the
+ * bucket is in `s3.allowedBuckets` or the topic is in `allowedTopicArns` (403 otherwise). SES's
  * `AMAZON_SES_SETUP_NOTIFICATION` is acknowledged without calling the application. Signatures,
  * secret, allow-list and confirmations work exactly as for the tracking webhook.
  *
@@ -65,11 +68,18 @@ export interface AmazonSesInboundWebhookOptions extends SnsWebhookOptions {
 export function amazonSesInboundWebhook(options: AmazonSesInboundWebhookOptions): SnsWebhookHandler {
   const onMessage = callbackOption(options);
   const reader = createS3ObjectReader(options.s3);
+  const deps: InboundDeps = {
+    readS3Object: reader.readS3Object,
+    allowedBuckets: reader.allowedBuckets,
+    // A signed notification from an allow-listed topic comes from the operator's own receipt
+    // rule, so the bucket it names is theirs. Anything less, and the bucket must be named.
+    trustActionBucket: (options.allowedTopicArns?.length ?? 0) > 0 && options.verifySignature !== false,
+  };
   return createSnsWebhook(options, "inbound", async (sesEvent, envelope) => {
     const event = await sesReceivedToInboundEvent(
       sesEvent,
       { messageId: envelope.MessageId, timestamp: envelope.Timestamp, topicArn: envelope.TopicArn },
-      reader,
+      deps,
     );
     // undefined: SES's setup notification for a new S3 action, acknowledged and not passed on.
     if (event !== undefined) {

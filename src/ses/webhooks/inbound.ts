@@ -13,6 +13,7 @@ import { InboundParseError } from "../../inbound/parse-error";
 import type { SesReceivedNotification } from "./inbound-types";
 import { readReceiptInfo } from "./inbound-receipt";
 import { parseIsoTimestamp } from "./iso-timestamp";
+import { bucketNotAllowed } from "./s3-bucket-policy";
 import type { SnsEnvelopeInfo } from "./tracking";
 import { isRecord, optionalRecord, optionalString, requireRecord, type JsonRecord } from "./tracking-guards";
 
@@ -23,12 +24,24 @@ import { isRecord, optionalRecord, optionalString, requireRecord, type JsonRecor
  *
  * @example
  * ```ts
- * const deps: InboundDeps = createS3ObjectReader({ region: "us-east-1" });
+ * const deps: InboundDeps = createS3ObjectReader({ region: "us-east-1", allowedBuckets: ["example-mail"] });
  * ```
  */
 export interface InboundDeps {
   /** The object's bytes; errors should be {@link ApiError}s naming the bucket and key. */
   readS3Object(bucket: string, key: string): Promise<Uint8Array>;
+  /**
+   * The buckets an S3 action may name (the operator's own). A notification naming another bucket
+   * is refused with a 403 {@link WebhookValidationError} and `readS3Object` is not called.
+   */
+  readonly allowedBuckets?: ReadonlySet<string> | readonly string[] | undefined;
+  /**
+   * Read whatever bucket the S3 action names. Set it only when the notification is known to come
+   * from your own topic (the webhook sets it when `allowedTopicArns` is configured); without it
+   * and without `allowedBuckets`, S3-action mail is refused, so a forged notification cannot make
+   * Mailroom read a bucket of its choosing.
+   */
+  readonly trustActionBucket?: boolean | undefined;
 }
 
 const RECEIVED = "Received";
@@ -59,6 +72,28 @@ function decodeBase64(content: string): Uint8Array | undefined {
     return undefined;
   }
   return asUint8Array(Buffer.from(compact, "base64"));
+}
+
+/**
+ * Fail closed: the bucket must be one the operator named, or the topic must be the operator's.
+ * Never read a bucket the request chose on its own (the S3 confused deputy).
+ */
+function refuseUnnamedBucket(bucket: string, deps: InboundDeps): void {
+  const allowed = deps.allowedBuckets;
+  if (allowed !== undefined) {
+    const named =
+      allowed instanceof Set ? allowed.has(bucket) : (allowed as readonly string[]).includes(bucket);
+    if (!named) {
+      throw bucketNotAllowed(bucket, "it is not in s3.allowedBuckets");
+    }
+    return;
+  }
+  if (deps.trustActionBucket !== true) {
+    throw bucketNotAllowed(
+      bucket,
+      "no bucket is allowed. Name your receipt rule's bucket in s3.allowedBuckets (or set allowedTopicArns)",
+    );
+  }
 }
 
 type ActionReader = (action: JsonRecord, sesEvent: JsonRecord, deps: InboundDeps) => Promise<Uint8Array>;
@@ -92,6 +127,7 @@ const readS3Content: ActionReader = async (action, _sesEvent, deps) => {
       `Malformed SES '${RECEIVED}' event: an S3 action needs "receipt.action.bucketName" and "receipt.action.objectKey"`,
     );
   }
+  refuseUnnamedBucket(bucket, deps);
   return deps.readS3Object(bucket, key);
 };
 
@@ -116,8 +152,8 @@ function topic(envelope: SnsEnvelopeInfo): string {
  *   (acknowledge it and carry on)
  * @throws ConfigurationError when a sending event reached the inbound webhook, or the receipt
  *   action is neither SNS nor S3
- * @throws WebhookValidationError when the notification is malformed, or the message cannot be
- *   parsed at all
+ * @throws WebhookValidationError when the notification is malformed (400), the message is over
+ *   the parsing budget (400), or an S3 action names a bucket `deps` does not allow (403)
  * @throws ApiError (from `deps.readS3Object`) when the S3 object cannot be read
  * @example
  * ```ts
@@ -125,7 +161,7 @@ function topic(envelope: SnsEnvelopeInfo): string {
  * const event = await sesReceivedToInboundEvent(
  *   JSON.parse(body.Message),
  *   { messageId: body.MessageId, timestamp: body.Timestamp, topicArn: body.TopicArn },
- *   createS3ObjectReader(),
+ *   createS3ObjectReader({ allowedBuckets: ["example-mail"] }),
  * );
  * if (event) await onInbound(event);
  * ```

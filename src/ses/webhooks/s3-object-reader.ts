@@ -10,6 +10,7 @@ import { ConfigurationError, MailroomError } from "../../errors";
 import { collectBoundedBody } from "./bounded-body";
 import type { InboundDeps } from "./inbound";
 import { s3Url, toS3ApiError } from "./s3-api-error";
+import { bucketNotAllowed } from "./s3-bucket-policy";
 
 /**
  * The part of an S3 client the reader uses: anything with the SDK's `send(command)` works, so a
@@ -29,7 +30,11 @@ export interface S3ClientLike {
  *
  * @example
  * ```ts
- * const options: S3ObjectReaderOptions = { region: "us-east-1", maxBytes: 20 * 1024 * 1024 };
+ * const options: S3ObjectReaderOptions = {
+ *   region: "us-east-1",
+ *   maxBytes: 20 * 1024 * 1024,
+ *   allowedBuckets: ["example-mail"],
+ * };
  * ```
  */
 export interface S3ObjectReaderOptions {
@@ -41,6 +46,12 @@ export interface S3ObjectReaderOptions {
   region?: string | undefined;
   /** The largest object to read, in bytes (default 40 MiB). Larger ones are refused unread. */
   maxBytes?: number | undefined;
+  /**
+   * The buckets your SES receipt rules write to. A notification naming any other bucket is
+   * refused (403) without an S3 call. Required for S3-action mail unless the webhook has
+   * `allowedTopicArns`: otherwise whoever sends the notification would choose what is read.
+   */
+  allowedBuckets?: readonly string[] | undefined;
 }
 
 /**
@@ -54,6 +65,8 @@ export interface S3ObjectReaderOptions {
  * ```
  */
 export interface S3ObjectReader extends InboundDeps {
+  /** The buckets the reader may read (`allowedBuckets`); `undefined` when none were named. */
+  readonly allowedBuckets: ReadonlySet<string> | undefined;
   /** Close the client the reader created (an injected client is left alone). */
   destroy(): void;
 }
@@ -86,6 +99,16 @@ function validateMaxBytes(value: number | undefined): number {
   return value;
 }
 
+function validateBuckets(value: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.some((bucket) => typeof bucket !== "string" || bucket.trim() === "")) {
+    throw new TypeError("s3.allowedBuckets must be an array of bucket names");
+  }
+  return new Set(value);
+}
+
 function refuseEncrypted(metadata: Record<string, string> | undefined, bucket: string, key: string): void {
   const names = Object.keys(metadata ?? {}).map((name) => name.toLowerCase());
   if (ENCRYPTION_METADATA.some((name) => names.includes(name))) {
@@ -106,15 +129,16 @@ function discard(body: unknown): void {
 }
 
 /**
- * Create the object reader the inbound converter needs for SES S3 receipt actions. The AWS SDK
+ * Create the object reader the inbound converter needs for SES S3 receipt actions. With
+ * `allowedBuckets`, it reads only those buckets (anything else is refused before any S3 call). The AWS SDK
  * for S3 is imported on the first read, so an application that only gets SNS-action mail never
  * loads it. Each read is one GetObject whose body is streamed into memory with a size bound.
  * The IAM principal needs `s3:GetObject` on the bucket (and `kms:Decrypt` for SSE-KMS buckets).
  *
- * @throws TypeError when `maxBytes` is not a positive integer
+ * @throws TypeError when `maxBytes` is not a positive integer or `allowedBuckets` not bucket names
  * @example
  * ```ts
- * const reader = createS3ObjectReader({ region: "us-east-1", maxBytes: 30 * 1024 * 1024 });
+ * const reader = createS3ObjectReader({ region: "us-east-1", allowedBuckets: ["example-mail"] });
  * const event = await sesReceivedToInboundEvent(sesEvent, envelope, reader);
  * // readS3Object throws ApiError "Could not read S3 object 's3://bucket/key': NoSuchKey: …"
  * // (kept awsCode/httpStatus/cause), or ConfigurationError for encrypted or oversized objects.
@@ -122,6 +146,7 @@ function discard(body: unknown): void {
  */
 export function createS3ObjectReader(options: S3ObjectReaderOptions = {}): S3ObjectReader {
   const maxBytes = validateMaxBytes(options.maxBytes);
+  const allowedBuckets = validateBuckets(options.allowedBuckets);
   let sdk: Promise<S3Sdk> | undefined;
   let created: { destroy(): void } | undefined;
   let client: S3ClientLike | undefined = options.client;
@@ -157,6 +182,9 @@ export function createS3ObjectReader(options: S3ObjectReaderOptions = {}): S3Obj
   }
 
   async function readS3Object(bucket: string, key: string): Promise<Uint8Array> {
+    if (allowedBuckets !== undefined && !allowedBuckets.has(bucket)) {
+      throw bucketNotAllowed(bucket, "it is not in s3.allowedBuckets");
+    }
     const controller = new AbortController();
     const output = await getObject(bucket, key, controller.signal);
     try {
@@ -176,6 +204,7 @@ export function createS3ObjectReader(options: S3ObjectReaderOptions = {}): S3Obj
 
   return {
     readS3Object,
+    allowedBuckets,
     destroy() {
       created?.destroy();
       created = undefined;
