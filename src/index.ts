@@ -29,6 +29,9 @@ export type {
   NormalizedAttachment,
   NormalizedMessage,
   PerRecipient,
+  MessageSuppression,
+  MessageUnsubscribe,
+  ListManagement,
 } from "./message/types";
 export { EmailAddress, parseAddressList, parseSingleAddress } from "./message/address";
 export type { AddressFormatOptions } from "./message/address";
@@ -39,7 +42,7 @@ export { normalizeMessage } from "./message/normalize";
 
 // Send results
 export { RecipientStatusValue } from "./send-status";
-export type { RecipientStatus, SendStatus } from "./send-status";
+export type { RecipientStatus, SendStatus, SuppressedRecipient } from "./send-status";
 
 // Errors
 export {
@@ -115,3 +118,25 @@ export { runOnce } from "./store/dedupe-run-once";
 export type { RunOnceOptions, RunOnceResult } from "./store/dedupe-run-once";
 export { deriveSesEventId } from "./intake/event-id";
 export type { RedisInput } from "./store/redis-connection";
+
+// Reputation: the suppression list (memory or Redis), fed by tracking events, checked before every send.
+export { ACCOUNT_SCOPE, SUPPRESSION_REASONS } from "./store/suppression-store";
+export type {
+  SuppressionEntry,
+  SuppressionPage,
+  SuppressionReason,
+  SuppressionStore,
+} from "./store/suppression-store";
+export { suppressionKey } from "./store/suppression-address";
+export { createMemorySuppressionStore } from "./store/memory-suppression-store";
+export type { MemorySuppressionStoreOptions } from "./store/memory-suppression-store";
+export { createRedisSuppressionStore } from "./store/redis-suppression-store";
+export type { RedisSuppressionStoreOptions } from "./store/redis-suppression-store";
+export { createSuppressionFeed } from "./reputation/suppression-feed";
+export type {
+  SuppressionFeedOptions,
+  SuppressionFeedOutcome,
+  TransientBouncePolicy,
+} from "./reputation/suppression-feed";
+export { filterSuppressed, suppressedStatus } from "./reputation/suppression-filter";
+export type { SuppressionFilterResult } from "./reputation/suppression-filter";

@@ -11,7 +11,9 @@ import type { EmailMessage, NormalizedMessage } from "./message/types";
 import { sendEach } from "./queue/send-many";
 import type { SendManyOptions, SendManyResult } from "./queue/send-many";
 import { makeSendStatus, statusForEveryRecipient } from "./send-status";
-import type { RecipientStatusValue, SendStatus } from "./send-status";
+import type { RecipientStatus, RecipientStatusValue, SendStatus } from "./send-status";
+import { filterSuppressed } from "./reputation/suppression-filter";
+import type { SuppressionStore } from "./store/suppression-store";
 
 /** Passed to a pre-send hook. */
 export interface PreSendControl {
@@ -71,6 +73,13 @@ export interface MailerOptions<Payload = unknown, Response = unknown> {
    * worker sends it.
    */
   queue?: MailScheduler | undefined;
+  /**
+   * A suppression list (`createMemorySuppressionStore()`, `createRedisSuppressionStore()`…).
+   * Every recipient is checked before the ESP call: a suppressed one gets status `rejected` with
+   * `suppressed: { reason, since… }` and is in no request; when none is left, no call is made.
+   * Feed it from the tracking webhook's `suppression` option (docs/reputation.md).
+   */
+  suppression?: SuppressionStore | undefined;
 }
 
 /**
@@ -206,12 +215,29 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
     if (message === undefined) {
       return cancelledStatus();
     }
-    const normalized = normalizeMessage(message);
+    let normalized = normalizeMessage(message);
     assertHasRecipients(normalized);
+    let suppressed: Record<string, RecipientStatus> = {};
+    if (options.suppression !== undefined) {
+      const filtered = await filterSuppressed(normalized, options.suppression);
+      ({ message: normalized, rejected: suppressed } = filtered);
+      if (!filtered.sendable) {
+        // No API call was made, so no post-send hook; the all-refused rule still applies.
+        const none = makeSendStatus(suppressed, undefined);
+        if (!options.ignoreRecipientStatus) {
+          raiseForRecipientStatus(none);
+        }
+        return none;
+      }
+    }
     const payload = await backend.buildPayload(normalized, context);
     const response = await backend.callApi(payload);
     const result = backend.parseResult(response, payload, normalized);
-    const status = makeSendStatus(result.recipients, result.response);
+    return finish(message, makeSendStatus({ ...result.recipients, ...suppressed }, result.response));
+  }
+
+  /** Post-send hook, then the all-refused rule. */
+  async function finish(message: EmailMessage, status: SendStatus): Promise<SendStatus> {
     await options.postSend?.(message, status);
     if (!options.ignoreRecipientStatus) {
       raiseForRecipientStatus(status);

@@ -1,4 +1,5 @@
 import type { NormalizedMessage } from "./message/types";
+import type { SuppressionReason } from "./store/suppression-store";
 
 /** What happened to one recipient, as far as the sending API can tell at send time. */
 export const RecipientStatusValue = {
@@ -36,6 +37,30 @@ export interface RecipientStatus {
   /** The ESP's own status and error text, when it gave one (e.g. SES bulk `Status`/`Error`). */
   espStatus?: string | undefined;
   error?: string | undefined;
+  /** Why the mailer did not send to this recipient (status `rejected`): its suppression entry. */
+  suppressed?: SuppressedRecipient | undefined;
+}
+
+/**
+ * The suppression entry that kept a recipient out of a send.
+ *
+ * @example
+ * ```ts
+ * const info = status.recipients["bob@example.com"]?.suppressed;
+ * if (info) console.log(info.reason, info.since.toISOString());
+ * ```
+ */
+export interface SuppressedRecipient {
+  /** Why the address is suppressed (`bounce`, `complaint`, `unsubscribe`, `manual`). */
+  reason: SuppressionReason;
+  /** The entry's scope (`"*"`: account-wide). */
+  scope: string;
+  /** Since when. */
+  since: Date;
+  /** The entry's explanation (`"Permanent: General"`…). */
+  detail: string | undefined;
+  /** The event that caused it. */
+  eventId: string | undefined;
 }
 
 /**

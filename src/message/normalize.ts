@@ -3,6 +3,7 @@ import { parseAddressList, parseSingleAddress } from "./address";
 import type { EmailAddress } from "./address";
 import { normalizeAttachment } from "./attachments";
 import { assertSingleLine, validateHeaders } from "./headers";
+import { normalizeListManagement, normalizeSuppression, normalizeUnsubscribe } from "./reputation-options";
 import { SEND_DEFAULT_RULES } from "./send-defaults";
 import type { Alternative, EmailMessage, JsonObject, NormalizedMessage } from "./types";
 
@@ -187,5 +188,8 @@ export function normalizeMessage(message: EmailMessage): NormalizedMessage {
     mergeHeaders,
     mergeMetadata: perRecipient<JsonObject>(message.mergeMetadata, "mergeMetadata"),
     espExtra: optionalObject<Record<string, unknown>>(message.espExtra, "espExtra"),
+    suppression: normalizeSuppression(message.suppression),
+    unsubscribe: normalizeUnsubscribe(message.unsubscribe),
+    listManagement: normalizeListManagement(message.listManagement),
   };
 }

@@ -46,6 +46,9 @@ export const SEND_DEFAULT_RULES = {
   mergeHeaders: "perRecipient",
   mergeMetadata: "perRecipient",
   espExtra: "deep",
+  suppression: "shallow",
+  unsubscribe: "last",
+  listManagement: "last",
 } as const satisfies Record<MessageField, MergeRule>;
 
 type PlainObject = Record<string, unknown>;

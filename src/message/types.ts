@@ -103,7 +103,63 @@ export interface EmailMessage {
   mergeMetadata?: PerRecipient<JsonObject> | null | undefined;
   /** Extra SES API parameters merged last into the request (top-level keys replace). */
   espExtra?: Readonly<Record<string, unknown>> | null | undefined;
+  /** The suppression scope of this message (a topic/list) and the entries it may ignore (docs/reputation.md). */
+  suppression?: MessageSuppression | null | undefined;
+  /** Add RFC 8058 one-click `List-Unsubscribe` headers, one signed link per recipient (docs/reputation.md). */
+  unsubscribe?: MessageUnsubscribe | true | null | undefined;
+  /** SES's own subscription management: SESv2 `ListManagementOptions` (SendEmail only). */
+  listManagement?: ListManagement | null | undefined;
 }
+
+/**
+ * How a message meets the mailer's suppression list. Entries of the account-wide scope and of
+ * `scope` block a recipient; `ignoreReasons` lets mail that must go (a password reset) pass
+ * entries of those reasons. Bounces and complaints can never be ignored.
+ *
+ * @example
+ * ```ts
+ * const marketing: MessageSuppression = { scope: "marketing" };
+ * const passwordReset: MessageSuppression = { scope: "transactional", ignoreReasons: ["unsubscribe"] };
+ * ```
+ */
+export interface MessageSuppression {
+  /** The topic or list this message belongs to: entries of this scope (and account-wide ones) apply. */
+  scope?: string | undefined;
+  /** Reasons whose entries do not block this message: only `unsubscribe` and `manual` are allowed. */
+  ignoreReasons?: readonly ("unsubscribe" | "manual")[] | undefined;
+}
+
+/**
+ * One-click unsubscribe options of a message (`true` takes every default).
+ *
+ * @example
+ * ```ts
+ * const unsubscribe: MessageUnsubscribe = { scope: "newsletter", mailto: "unsubscribe@example.com" };
+ * ```
+ */
+export interface MessageUnsubscribe {
+  /** The scope the recipient leaves (default: `suppression.scope`, else account-wide). */
+  scope?: string | undefined;
+  /** Also offer a `mailto:` unsubscribe address (RFC 2369). */
+  mailto?: string | undefined;
+}
+
+/**
+ * SES subscription management (SESv2 `ListManagementOptions`): SES adds its own unsubscribe
+ * link and headers and honours the contact's topic preferences.
+ *
+ * @example
+ * ```ts
+ * const listManagement: ListManagement = { contactListName: "Customers", topicName: "newsletter" };
+ * ```
+ */
+export interface ListManagement {
+  /** The SES contact list. */
+  contactListName: string;
+  /** The topic within it. */
+  topicName?: string | undefined;
+}
+
 
 /** A message field name. */
 export type MessageField = keyof EmailMessage;
@@ -150,4 +206,10 @@ export interface NormalizedMessage {
   mergeHeaders: Record<string, Record<string, string>> | undefined;
   mergeMetadata: Record<string, JsonObject> | undefined;
   espExtra: Record<string, unknown> | undefined;
+  /** The suppression scope and ignored reasons (validated). */
+  suppression: { scope: string | undefined; ignoreReasons: ("unsubscribe" | "manual")[] } | undefined;
+  /** One-click unsubscribe, when asked for (validated; `true` became `{}`). */
+  unsubscribe: MessageUnsubscribe | undefined;
+  /** SES list management (validated). */
+  listManagement: ListManagement | undefined;
 }

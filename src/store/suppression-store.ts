@@ -133,7 +133,7 @@ export interface SuppressionStore {
    * entry first, then the scopes in order), or undefined. One answer per address, in order.
    */
   check(addresses: readonly string[], scopes: readonly string[]): Promise<(SuppressionEntry | undefined)[]>;
-  /** One page of live entries (all scopes, or one), in no particular order. */
+  /** One page of live entries (all scopes, or one), in no particular order; about `limit` (default 100, at most 1,000) per page. */
   list(options?: {
     cursor?: string | undefined;
     limit?: number | undefined;

@@ -9,6 +9,9 @@ import { invokeCallback } from "../../webhook/callback";
 import { createSnsWebhook } from "../../webhook/handler";
 import { consoleLogger } from "../../webhook/logger";
 import type { SnsWebhookHandler, SnsWebhookOptions } from "../../webhook/types";
+import { createSuppressionFeed } from "../../reputation/suppression-feed";
+import type { SuppressionFeedOptions } from "../../reputation/suppression-feed";
+import type { SuppressionStore } from "../../store/suppression-store";
 import { trackingEventsOf } from "./tracking";
 
 /**
@@ -29,6 +32,21 @@ export interface AmazonSesTrackingWebhookOptions extends SnsWebhookOptions {
    * dedupe on `event.eventId` + `event.recipient`.
    */
   onEvent(event: TrackingEvent): unknown;
+  /**
+   * Keep a suppression list current from these events (hard bounces and complaints add, a
+   * `not-spam` complaint removes, optional transient-bounce policy): a store, or the feed's
+   * options. Applied to each event before `onEvent`; a store failure answers 500 so SNS retries.
+   */
+  suppression?: SuppressionStore | SuppressionFeedOptions | undefined;
+}
+
+function suppressionFeed(
+  option: SuppressionStore | SuppressionFeedOptions | undefined,
+): ((event: TrackingEvent) => Promise<unknown>) | undefined {
+  if (option === undefined) {
+    return undefined;
+  }
+  return createSuppressionFeed("store" in option ? option : { store: option });
 }
 
 /**
@@ -61,6 +79,7 @@ export function amazonSesTrackingWebhook(options: AmazonSesTrackingWebhookOption
     throw new TypeError("amazonSesTrackingWebhook: onEvent must be a function");
   }
   const logger = options.logger ?? consoleLogger;
+  const feed = suppressionFeed(options.suppression);
   return createSnsWebhook(options, "tracking", async (sesEvent, envelope) => {
     // Validated in full here, so a malformed event is refused before the application sees any
     // of it; the events themselves are built one at a time, as onEvent takes them.
@@ -76,6 +95,9 @@ export function amazonSesTrackingWebhook(options: AmazonSesTrackingWebhookOption
       });
     }
     for (const event of events) {
+      if (feed !== undefined) {
+        await invokeCallback(() => feed(event));
+      }
       await invokeCallback(() => onEvent.call(options, event));
     }
   });

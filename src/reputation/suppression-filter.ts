@@ -1,0 +1,150 @@
+/**
+ * The pre-send step of the suppression list: every recipient of a message (to, cc, bcc; each
+ * bulk entry is a `to`) is checked in one store call, and the suppressed ones are taken out
+ * before any SES request is built, each with a `rejected` status saying why and since when.
+ *
+ * @module
+ */
+import type { EmailAddress } from "../message/address";
+import type { NormalizedMessage } from "../message/types";
+import type { RecipientStatus } from "../send-status";
+import { ACCOUNT_SCOPE } from "../store/suppression-store";
+import type { SuppressionEntry, SuppressionStore } from "../store/suppression-store";
+
+/**
+ * What {@link filterSuppressed} decided.
+ *
+ * @example
+ * ```ts
+ * const { message, rejected, sendable } = await filterSuppressed(normalized, store);
+ * ```
+ */
+export interface SuppressionFilterResult {
+  /** The message without the suppressed recipients. */
+  message: NormalizedMessage;
+  /** A `rejected` status for every recipient taken out, keyed by addr-spec. */
+  rejected: Record<string, RecipientStatus>;
+  /** False when nothing is left to send (no SES call must be made). */
+  sendable: boolean;
+}
+
+/**
+ * The `rejected` status of a suppressed recipient.
+ *
+ * @example
+ * ```ts
+ * suppressedStatus(entry).error; // "Suppressed (bounce, Permanent: General) since 2026-01-01T00:00:00.000Z"
+ * ```
+ */
+export function suppressedStatus(entry: SuppressionEntry): RecipientStatus {
+  const why = entry.detail === undefined ? entry.reason : `${entry.reason}, ${entry.detail}`;
+  const scope = entry.scope === ACCOUNT_SCOPE ? "" : ` for scope ${entry.scope}`;
+  return {
+    status: "rejected",
+    messageId: undefined,
+    error: `Suppressed (${why})${scope} since ${entry.since.toISOString()}`,
+    suppressed: {
+      reason: entry.reason,
+      scope: entry.scope,
+      since: entry.since,
+      detail: entry.detail,
+      eventId: entry.eventId,
+    },
+  };
+}
+
+function isTemplateLike(message: NormalizedMessage): boolean {
+  return (
+    message.templateId !== undefined ||
+    message.mergeData !== undefined ||
+    message.mergeGlobalData !== undefined ||
+    message.mergeHeaders !== undefined ||
+    message.mergeMetadata !== undefined
+  );
+}
+
+/** With `ignoreReasons`, an ignorable first hit may hide a blocking entry of another scope. */
+async function blockingEntry(
+  store: SuppressionStore,
+  address: string,
+  scopes: readonly string[],
+  ignore: ReadonlySet<string>,
+): Promise<SuppressionEntry | undefined> {
+  const entries = await store.get(address);
+  return entries.find(
+    (entry) => (entry.scope === ACCOUNT_SCOPE || scopes.includes(entry.scope)) && !ignore.has(entry.reason),
+  );
+}
+
+/**
+ * Take the suppressed recipients out of a message. One `check` call covers every distinct
+ * recipient; a template send whose `to` recipients are all suppressed sends nothing (its cc and
+ * bcc only ever get copies of the `to` messages).
+ *
+ * @example
+ * ```ts
+ * import { createMemorySuppressionStore } from "mailroom-ses";
+ * const store = createMemorySuppressionStore();
+ * const result = await filterSuppressed(normalizeMessage({ from: "a@example.com", to: "b@example.com" }), store);
+ * result.sendable; // true
+ * ```
+ */
+export async function filterSuppressed(
+  message: NormalizedMessage,
+  store: SuppressionStore,
+): Promise<SuppressionFilterResult> {
+  const scope = message.suppression?.scope;
+  const scopes = scope === undefined ? [] : [scope];
+  const ignore = new Set<string>(message.suppression?.ignoreReasons ?? []);
+  const fields = [message.to, message.cc, message.bcc];
+  const seen = new Set<string>();
+  const addresses: string[] = [];
+  for (const list of fields) {
+    for (const addr of list) {
+      if (!seen.has(addr.addrSpec)) {
+        seen.add(addr.addrSpec);
+        addresses.push(addr.addrSpec);
+      }
+    }
+  }
+  const hits = await store.check(addresses, scopes);
+  const blocked = new Map<string, SuppressionEntry>();
+  for (let i = 0; i < addresses.length; i += 1) {
+    const hit = hits[i];
+    if (hit === undefined) {
+      continue;
+    }
+    const address = addresses[i] as string;
+    const entry = ignore.has(hit.reason) ? await blockingEntry(store, address, scopes, ignore) : hit;
+    if (entry !== undefined) {
+      blocked.set(address, entry);
+    }
+  }
+  if (blocked.size === 0) {
+    return { message, rejected: {}, sendable: true };
+  }
+  const rejected: Record<string, RecipientStatus> = {};
+  for (const [address, entry] of blocked) {
+    rejected[address] = suppressedStatus(entry);
+  }
+  const keep = (list: EmailAddress[]): EmailAddress[] => list.filter((addr) => !blocked.has(addr.addrSpec));
+  const filtered: NormalizedMessage = {
+    ...message,
+    to: keep(message.to),
+    cc: keep(message.cc),
+    bcc: keep(message.bcc),
+  };
+  let sendable = filtered.to.length + filtered.cc.length + filtered.bcc.length > 0;
+  if (sendable && isTemplateLike(message) && filtered.to.length === 0) {
+    sendable = false;
+    for (const addr of [...filtered.cc, ...filtered.bcc]) {
+      rejected[addr.addrSpec] ??= {
+        status: "rejected",
+        messageId: undefined,
+        error:
+          "Not sent: every `to` recipient of this template send is suppressed (cc and bcc only get copies)",
+      };
+    }
+  }
+  return { message: filtered, rejected, sendable };
+}
