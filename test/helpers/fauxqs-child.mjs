@@ -4,8 +4,8 @@ import { buildApp } from "fauxqs";
 
 // buildApp rather than startFauxqs: startFauxqs always listens on 0.0.0.0.
 const app = buildApp({ logger: false, host: "127.0.0.1", defaultRegion: "us-east-1" });
-const address = await app.listen({ port: 0, host: "127.0.0.1" });
-process.stdout.write(`${JSON.stringify({ port: Number(new URL(address).port) })}\n`);
+await app.listen({ port: 0, host: "127.0.0.1" });
+process.stdout.write(`${JSON.stringify({ port: app.server.address().port })}\n`);
 const stop = () => {
   app.close().finally(() => process.exit(0));
 };
