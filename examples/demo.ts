@@ -15,10 +15,7 @@ import { toNodeListener } from "../src/adapters/node";
 import type { InboundEvent, TrackingEvent } from "../src/index";
 import { createMailer, inlineImage, normalizeMessage } from "../src/index";
 import { amazonSes, amazonSesInboundWebhook, amazonSesTrackingWebhook, buildRawMime } from "../src/ses/index";
-import { createSnsTestSigner } from "../src/testing/index";
-import { postLikeSns } from "./demo/post-like-sns";
-import { receivedNotification, trackingEvents } from "./demo/ses-events";
-import type { SentMessage } from "./demo/ses-events";
+import { createSnsTestSigner, postSnsEnvelope, postToWebhook, sesEvents } from "../src/testing/index";
 
 // The SDK warns on Node 20 about its releases after January 2027; not news for a demo.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -171,28 +168,31 @@ async function main(): Promise<void> {
   }
 
   section("4. SES tracking events through the tracking webhook");
-  const headersOf = (tags: string[], metadata: object) => [
-    { name: "X-Metadata", value: JSON.stringify({ app: "demo", ...metadata }) },
-    ...tags.map((tag) => ({ name: "X-Tag", value: tag })),
+  // The events SES would publish for the messages above (configuration-set event publishing,
+  // "include original headers" on, so the tags and metadata come back), posted the way SNS does.
+  const aboutPlain = {
+    messageId: plain.messageId,
+    destination: ["alice@example.com"],
+    tags: ["welcome"],
+    metadata: { app: "demo" },
+    configurationSetName: "Tracking",
+  };
+  const sesTracking = [
+    sesEvents.delivery(aboutPlain),
+    sesEvents.bounce({
+      messageId: shipped.messageId,
+      destination: ["bob@example.com", "nobody@example.com", "audit@example.com"],
+      recipients: ["nobody@example.com"],
+      tags: ["orders"],
+      metadata: { app: "demo", orderId: 42 },
+      configurationSetName: "Tracking",
+    }),
+    sesEvents.open(aboutPlain),
+    sesEvents.click({ ...aboutPlain, link: "https://example.com/orders/42" }),
   ];
-  const delivered: SentMessage = {
-    messageId: plain.messageId as string,
-    recipients: ["alice@example.com"],
-    headers: headersOf(["welcome"], {}),
-  };
-  const bounced: SentMessage = {
-    messageId: shipped.messageId as string,
-    recipients: ["nobody@example.com"],
-    headers: headersOf(["orders"], { orderId: 42 }),
-  };
-  for (const sesEvent of trackingEvents(delivered, bounced)) {
-    const status = await postLikeSns(
-      `${webhookBase}/ses/tracking`,
-      signer,
-      signer.notification({ message: sesEvent }),
-      SECRET,
-    );
-    console.log(`  ${(sesEvent as { eventType: string }).eventType.padEnd(9)} -> HTTP ${status}`);
+  for (const sesEvent of sesTracking) {
+    const response = await postToWebhook(`${webhookBase}/ses/tracking`, sesEvent, { signer, secret: SECRET });
+    console.log(`  ${String(sesEvent.eventType).padEnd(9)} -> HTTP ${response.status}`);
   }
   console.log("  normalized events:");
   tracked.forEach(printTrackingEvent);
@@ -208,22 +208,26 @@ async function main(): Promise<void> {
     }),
     { metadataJson: undefined, tags: [] },
   );
-  const inboundStatus = await postLikeSns(
+  const inboundResponse = await postToWebhook(
     `${webhookBase}/ses/inbound`,
-    signer,
-    signer.notification({ message: receivedNotification(raw) }),
-    SECRET,
+    sesEvents.received({ raw, encoding: "BASE64" }),
+    { signer, secret: SECRET },
   );
-  console.log(`  Received -> HTTP ${inboundStatus}`);
+  console.log(`  Received -> HTTP ${inboundResponse.status}`);
   received.forEach(printInbound);
 
   section("6. A forged notification");
   const forged = {
-    ...signer.notification({ message: trackingEvents(delivered, bounced)[0] ?? {} }),
+    ...signer.notification({ message: sesEvents.delivery(aboutPlain) }),
     Message: '{"eventType":"Delivery"}',
   };
-  const forgedStatus = await postLikeSns(`${webhookBase}/ses/tracking`, signer, forged, SECRET);
-  console.log(`  tampered Message -> HTTP ${forgedStatus} (refused: the signature no longer matches)`);
+  const forgedResponse = await postSnsEnvelope(`${webhookBase}/ses/tracking`, forged, {
+    signer,
+    secret: SECRET,
+  });
+  console.log(
+    `  tampered Message -> HTTP ${forgedResponse.status} (refused: the signature no longer matches)`,
+  );
 }
 
 process.once("SIGINT", () => {
