@@ -1,10 +1,11 @@
 /**
- * The Express adapter against a real Express 5 server on 127.0.0.1: streamed bodies, and bodies a
+ * The Express adapter against real Express 5 and Express 4 servers on 127.0.0.1: streamed bodies, and bodies a
  * parser (text, raw, json) already consumed.
  */
 import type { Server } from "node:http";
 
 import express from "express";
+import express4 from "express4";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { toExpress } from "../../src/adapters/express";
@@ -20,7 +21,13 @@ import {
   type TrackingUnderTest,
 } from "../helpers/runtime";
 
-describe("mailroom-ses/express: toExpress", () => {
+// Both supported majors: the adapter must not depend on what Express 5 changed (body parsers, routing).
+const majors = [
+  ["Express 5", express],
+  ["Express 4", express4 as unknown as typeof express],
+] as const;
+
+describe.each(majors)("mailroom-ses/express: toExpress on %s", (_major, express) => {
   let subject: TrackingUnderTest;
   let server: Server;
   let base: string;

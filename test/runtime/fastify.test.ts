@@ -1,8 +1,9 @@
 /**
- * The Fastify adapter against a real Fastify 5 server on 127.0.0.1: the scoped plugin, and a
+ * The Fastify adapter against real Fastify 5 and Fastify 4 servers on 127.0.0.1: the scoped plugin, and a
  * route registered by hand with a string parser.
  */
 import Fastify, { type FastifyInstance } from "fastify";
+import Fastify4 from "fastify4";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { fastifyWebhook, toFastifyHandler } from "../../src/adapters/fastify";
@@ -17,7 +18,13 @@ import {
   type TrackingUnderTest,
 } from "../helpers/runtime";
 
-describe("mailroom-ses/fastify", () => {
+// Both supported majors of Fastify.
+const majors = [
+  ["Fastify 5", Fastify],
+  ["Fastify 4", Fastify4 as unknown as typeof Fastify],
+] as const;
+
+describe.each(majors)("mailroom-ses/fastify on %s", (_major, Fastify) => {
   let subject: TrackingUnderTest;
   let app: FastifyInstance;
   let base: string;
