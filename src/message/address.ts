@@ -2,7 +2,7 @@ import { domainToASCII } from "node:url";
 
 import { InvalidAddressError } from "../errors";
 import { encodeWord } from "./rfc2047";
-import type { AddressInput } from "./types";
+import type { AddressInput, AddressObject } from "./types";
 
 // RFC 5322 atext, the characters a dot-atom local part may use.
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
@@ -215,31 +215,97 @@ function parsePiece(piece: string, field: string, source: string, hasComma: bool
   return new EmailAddress(name, local, domain, asciiDomain);
 }
 
+// Controls, Unicode line breaks and lone surrogates: none of them belongs in a display name.
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const UNSAFE_NAME = /[\u0000-\u001f\u007f\u0085\u2028\u2029]|\p{Cs}/u;
+
+function describeValue(value: unknown): string {
+  if (value === null) {
+    return "null";
+  }
+  return Array.isArray(value) ? "an array" : typeof value;
+}
+
+function isAddressObject(value: unknown): value is AddressObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** One `{ name, address }` object: the address must be a bare addr-spec, the name plain text. */
+function parseAddressObject(item: AddressObject, field: string): EmailAddress {
+  const { name, address } = item;
+  const unknown = Object.keys(item).find((key) => key !== "name" && key !== "address");
+  if (unknown !== undefined) {
+    throw new InvalidAddressError(
+      `Invalid email address in \`${field}\`: unknown field \`${unknown}\` (an address object is { name, address })`,
+      field,
+      String(address),
+    );
+  }
+  if (typeof address !== "string") {
+    throw new InvalidAddressError(
+      `Invalid email address in \`${field}\`: \`address\` must be a string, got ${describeValue(address)}`,
+      field,
+      String(address),
+    );
+  }
+  if (name !== undefined && (typeof name !== "string" || UNSAFE_NAME.test(name))) {
+    throw new InvalidAddressError(
+      `Invalid email address in \`${field}\`: \`name\` must be a string without control characters or line breaks`,
+      field,
+      address,
+    );
+  }
+  if (/[\r\n<>,]/.test(address)) {
+    throw new InvalidAddressError(
+      `Invalid email address '${address}' in \`${field}\`: \`address\` takes only user@domain (put the display name in \`name\`)`,
+      field,
+      address,
+    );
+  }
+  const parsed = parsePiece(address, field, address, false);
+  return new EmailAddress(name ?? "", parsed.username, parsed.domain, parsed.asciiDomain);
+}
+
 /**
  * Parse one or more addresses. Each string may hold several comma-separated addresses; quoted
- * display names may contain commas. Empty strings are skipped.
+ * display names may contain commas. Empty strings are skipped. `{ name, address }` objects (the
+ * shape nodemailer takes) are accepted wherever a string is.
  *
- * @param input - a string or a list of strings
+ * @param input - a string, an address object, or a list of them
  * @param field - the message field, named in errors
- * @throws InvalidAddressError naming the field and the input
+ * @throws InvalidAddressError naming the field and the input, for a malformed address and for
+ *   anything that is not a string or an address object
  * @example
  * ```ts
  * parseAddressList(['"Example, Inc." <info@example.com>', "b@example.com, c@example.com"], "to");
  * // three EmailAddress objects
+ * parseAddressList({ name: "Bob", address: "bob@example.com" }, "to")[0]?.format(); // "Bob <bob@example.com>"
  * ```
  */
 export function parseAddressList(input: AddressInput | null | undefined, field: string): EmailAddress[] {
   if (input === null || input === undefined) {
     return [];
   }
-  const items: readonly string[] = typeof input === "string" ? [input] : input;
-  const source = items.join(", ");
-  const hasComma = items.some((item) => item.includes(","));
+  const items: readonly unknown[] = Array.isArray(input) ? input : [input];
+  if (typeof input !== "string" && !Array.isArray(input) && !isAddressObject(input)) {
+    throw new InvalidAddressError(
+      `Invalid email address in \`${field}\`: expected a string, { name, address } or a list of them, got ${describeValue(input)}`,
+      field,
+      String(input),
+    );
+  }
+  const strings = items.filter((item): item is string => typeof item === "string");
+  const source = strings.join(", ");
+  const hasComma = strings.some((item) => item.includes(","));
   const result: EmailAddress[] = [];
   for (const item of items) {
+    if (isAddressObject(item)) {
+      result.push(parseAddressObject(item, field));
+      continue;
+    }
     if (typeof item !== "string") {
       throw new InvalidAddressError(
-        `Invalid email address in \`${field}\`: expected a string, got ${typeof item}`,
+        `Invalid email address in \`${field}\`: expected a string or { name, address }, got ${describeValue(item)}`,
         field,
         String(item),
       );
@@ -279,13 +345,17 @@ export function parseAddressList(input: AddressInput | null | undefined, field: 
  * parseSingleAddress("bounces@example.com", "envelopeSender").addrSpec; // "bounces@example.com"
  * ```
  */
-export function parseSingleAddress(input: string, field: string): EmailAddress {
+export function parseSingleAddress(input: string | AddressObject, field: string): EmailAddress {
+  if (Array.isArray(input)) {
+    throw new InvalidAddressError(`Only one email address is allowed in \`${field}\`, got a list`, field, "");
+  }
   const list = parseAddressList(input, field);
   if (list.length !== 1) {
+    const shown = typeof input === "string" ? input : String(input.address);
     throw new InvalidAddressError(
-      `Only one email address is allowed; found ${list.length} in '${input}' in \`${field}\`.`,
+      `Only one email address is allowed; found ${list.length} in '${shown}' in \`${field}\`.`,
       field,
-      input,
+      shown,
     );
   }
   return list[0] as EmailAddress;

@@ -3,6 +3,7 @@ import { parseAddressList, parseSingleAddress } from "./address";
 import type { EmailAddress } from "./address";
 import { normalizeAttachment } from "./attachments";
 import { assertSingleLine, validateHeaders } from "./headers";
+import { charsetOf, isUtf8Label, parseMediaType } from "./mime-tokens";
 import { normalizeListManagement, normalizeSuppression, normalizeUnsubscribe } from "./reputation-options";
 import { SEND_DEFAULT_RULES } from "./send-defaults";
 import type { Alternative, EmailMessage, JsonObject, NormalizedMessage } from "./types";
@@ -66,14 +67,39 @@ function list<T>(value: readonly T[] | null | undefined, field: string): T[] {
   return [...value];
 }
 
+/**
+ * An alternative's content type, checked against the MIME grammar (ASCII tokens only: this
+ * value goes into a part header) and labelled with the charset its string content is sent in.
+ */
+function alternativeContentType(value: string, field: string): string {
+  const media = parseMediaType(value);
+  if (media === undefined || media.type === "multipart" || media.type === "message") {
+    throw new InvalidMessageError(
+      `\`${field}\` must be an ASCII MIME type such as "text/x-amp-html" (RFC 2045), got ${JSON.stringify(value)}`,
+      field,
+    );
+  }
+  const charset = charsetOf(media);
+  if (charset !== undefined && !isUtf8Label(charset)) {
+    throw new InvalidMessageError(
+      `\`${field}\` says charset=${charset}, but alternatives are sent as UTF-8: drop the charset parameter`,
+      field,
+    );
+  }
+  // Without a charset, readers take text as US-ASCII: an AMP body's "⚡" would turn to mojibake.
+  return media.type === "text" && charset === undefined ? `${value.trim()}; charset=utf-8` : value.trim();
+}
+
 function normalizeAlternatives(value: readonly Alternative[] | null | undefined): Alternative[] {
   return list(value, "alternatives").map((alt, index) => {
     const field = `alternatives[${index}]`;
     if (!isPlainObject(alt) || typeof alt.content !== "string" || typeof alt.contentType !== "string") {
       throw new InvalidMessageError(`\`${field}\` must be { content: string, contentType: string }`, field);
     }
-    assertSingleLine(alt.contentType, `${field}.contentType`);
-    return { content: alt.content, contentType: alt.contentType };
+    return {
+      content: alt.content,
+      contentType: alternativeContentType(alt.contentType, `${field}.contentType`),
+    };
   });
 }
 
@@ -158,7 +184,7 @@ export function normalizeMessage(message: EmailMessage): NormalizedMessage {
   for (const [recipient, headers] of Object.entries(mergeHeaders ?? {})) {
     validateHeaders(headers, `mergeHeaders["${recipient}"]`);
   }
-  const envelopeSender = optionalString(message.envelopeSender, "envelopeSender");
+  const envelopeSender = message.envelopeSender ?? undefined;
   return {
     from: parseAddressList(message.from, "from"),
     to: parseAddressList(message.to, "to"),

@@ -7,10 +7,25 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
- * One or more addresses: `"a@example.com"`, `"Bob <b@example.com>, c@example.com"`, or a list of
- * such strings.
+ * An address as an object, the shape nodemailer takes: `{ name: "Bob", address: "b@example.com" }`.
+ *
+ * @example
+ * ```ts
+ * const bob: AddressObject = { name: "Bob, Jr.", address: "bob@example.com" };
+ * ```
  */
-export type AddressInput = string | readonly string[];
+export interface AddressObject {
+  /** The display name (any Unicode; Mailroom quotes or encodes it). */
+  name?: string | undefined;
+  /** The addr-spec, `user@domain` (no display name, no angle brackets). */
+  address: string;
+}
+
+/**
+ * One or more addresses: `"a@example.com"`, `"Bob <b@example.com>, c@example.com"`, an
+ * {@link AddressObject}, or a list of such strings and objects.
+ */
+export type AddressInput = string | AddressObject | readonly (string | AddressObject)[];
 
 /**
  * A file attached to the message, or an inline image referenced from the HTML as `cid:<contentId>`.
@@ -66,7 +81,8 @@ export type PerRecipient<T> = Readonly<Record<string, T>>;
  * ```
  */
 export interface EmailMessage {
-  from?: string | null | undefined;
+  /** The sender: one address, as a string or `{ name, address }`. */
+  from?: string | AddressObject | null | undefined;
   to?: AddressInput | null | undefined;
   cc?: AddressInput | null | undefined;
   bcc?: AddressInput | null | undefined;
@@ -80,7 +96,7 @@ export interface EmailMessage {
   /** Extra headers. `To`, `From` and `Reply-To` here change the visible header only (see docs). */
   headers?: Readonly<Record<string, string>> | null | undefined;
   /** Where SES forwards bounces and complaints (SES `FeedbackForwardingEmailAddress`). */
-  envelopeSender?: string | null | undefined;
+  envelopeSender?: string | AddressObject | null | undefined;
   /** Your own data, returned on every tracking event for this message. */
   metadata?: Readonly<JsonObject> | null | undefined;
   /** Labels, returned on every tracking event for this message. */

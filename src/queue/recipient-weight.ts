@@ -60,7 +60,7 @@ function addresses(input: AddressInput | null | undefined): number {
     return parseAddressList(input, "to").length;
   } catch {
     // An invalid address fails the send later, with a proper error; for pacing, count entries.
-    return typeof input === "string" ? 1 : input.length;
+    return Array.isArray(input) ? input.length : 1;
   }
 }
 

@@ -4,7 +4,7 @@ import MailComposer from "nodemailer/lib/mail-composer";
 import type { MailComposerAttachment, MailComposerOptions } from "nodemailer/lib/mail-composer";
 
 import type { EmailAddress } from "../../message/address";
-import type { NormalizedMessage } from "../../message/types";
+import type { NormalizedAttachment, NormalizedMessage } from "../../message/types";
 import { foldAtSpaces } from "./fold-header";
 import { serializeMimeTree } from "./mime-serializer";
 
@@ -33,8 +33,59 @@ function crlf<T extends string | undefined>(text: T): T {
   return (text === undefined ? text : text.replace(/\r?\n|\r/g, "\r\n")) as T;
 }
 
+/**
+ * A body part for the composer. It sends plain ASCII as 7bit, DEL (0x7F) included; DEL is not
+ * printable and the serializer refuses it, so such a body goes quoted-printable instead.
+ */
+function bodyPart(
+  text: string | undefined,
+): string | { content: string; contentTransferEncoding: string } | undefined {
+  const content = crlf(text);
+  return content?.includes("\u007f") ? { content, contentTransferEncoding: "quoted-printable" } : content;
+}
+
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const LINE_BREAK_OR_UNSAFE = /[^\t\x20-\x7e]/;
+
+/**
+ * Whether bytes can go out as they are in a 7-bit message: printable ASCII and TAB, lines
+ * ending in CR LF, none over 998 octets. Anything else (8-bit bytes, NUL, bare LF) must be
+ * encoded, or it would be rewritten (or refused) on the way.
+ */
+function isSevenBitClean(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\r\n", start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (line.length > 998 || LINE_BREAK_OR_UNSAFE.test(line)) {
+      return false;
+    }
+    if (end === -1) {
+      return true;
+    }
+    start = end + 2;
+  }
+}
+
+/**
+ * The transfer encoding of a text or message attachment. Left to the composer, an attached
+ * message goes out "8bit" with its NULs and bare LFs, and a text file with bare LFs as "7bit":
+ * both would break the 7-bit guarantee. Base64 keeps every byte exactly; it is only used when
+ * the bytes are not already 7-bit clean.
+ */
+function transferEncoding(att: NormalizedAttachment): { contentTransferEncoding?: string } {
+  const isMessage = /^message\//i.test(att.contentType);
+  if (!isMessage && !/^text\//i.test(att.contentType)) {
+    return {}; // the composer base64-encodes every other type
+  }
+  if (!isSevenBitClean(att.content)) {
+    return { contentTransferEncoding: "base64" };
+  }
+  return isMessage ? { contentTransferEncoding: "7bit" } : {};
 }
 
 function attachments(message: NormalizedMessage): MailComposerAttachment[] {
@@ -43,6 +94,7 @@ function attachments(message: NormalizedMessage): MailComposerAttachment[] {
     contentType: att.contentType,
     filename: att.filename ?? false,
     contentDisposition: att.disposition,
+    ...transferEncoding(att),
     ...(att.contentId === undefined ? {} : { cid: att.contentId }),
   }));
 }
@@ -98,12 +150,12 @@ export function buildRawMime(message: NormalizedMessage, tracking: TrackingHeade
     replyTo: addressList(message.replyTo),
     subject: message.subject,
     messageId: messageId(message),
-    text: crlf(message.text),
-    html: crlf(message.html),
-    alternatives: message.alternatives.map((alt) => ({
-      content: crlf(alt.content),
-      contentType: alt.contentType,
-    })),
+    text: bodyPart(message.text),
+    html: bodyPart(message.html),
+    alternatives: message.alternatives.map((alt) => {
+      const part = bodyPart(alt.content) ?? "";
+      return { ...(typeof part === "string" ? { content: part } : part), contentType: alt.contentType };
+    }),
     attachments: attachments(message),
     headers: headers(message, tracking),
     // Nothing in a message may make the composer read files or fetch URLs.
