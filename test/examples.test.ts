@@ -12,7 +12,13 @@ import type { ExampleWebhookOverrides } from "../examples/shared/webhooks";
 import type { InboundEvent, TrackingEvent } from "../src/index";
 import { createSnsTestSigner } from "../src/testing/index";
 
-const SECRET = "example:secret";
+const SECRET = "example:correct-horse-battery";
+// The Lambda and Next.js examples create their handlers when imported, from the environment, as
+// they would when deployed; the webhooks fail closed without a secret or a topic allow-list.
+vi.hoisted(() => {
+  process.env.MAILROOM_WEBHOOK_SECRET = "example:correct-horse-battery";
+  process.env.TRACKING_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:example-tracking";
+});
 const signer = createSnsTestSigner();
 const delivery = {
   eventType: "Delivery",

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 
+import { ConfigurationError } from "../src/errors";
 import type { SnsEnvelope } from "../src/sns/types";
 import { createSnsTestSigner } from "../src/testing/sns-signing";
 import { describeBodyAndMethodConformance } from "./webhook-conformance-http";
@@ -83,26 +84,77 @@ function describeAuthConformance(subject: WebhookUnderTest, valid: () => SnsEnve
     });
 
     it("supports credential rotation: any secret of the list matches", async () => {
-      const { handler, calls } = harness(subject, { secret: ["cred1:pass1", "cred2:pass2"] });
-      expect((await handler(snsRequest(valid(), { auth: basic("cred1:pass1") }))).status).toBe(200);
-      expect((await handler(snsRequest(valid(), { auth: basic("cred2:pass2") }))).status).toBe(200);
-      expect((await handler(snsRequest(valid(), { auth: basic("cred1:pass2") }))).status).toBe(403);
+      const { handler, calls } = harness(subject, { secret: ["cred1:password1", "cred2:password2"] });
+      expect((await handler(snsRequest(valid(), { auth: basic("cred1:password1") }))).status).toBe(200);
+      expect((await handler(snsRequest(valid(), { auth: basic("cred2:password2") }))).status).toBe(200);
+      expect((await handler(snsRequest(valid(), { auth: basic("cred1:password2") }))).status).toBe(403);
       expect(calls).toHaveLength(2 * subject.expectedCalls);
     });
 
-    it("needs no credentials without a secret, and warns once that the webhook is open", async () => {
-      const { handler, log } = harness(subject, { secret: undefined });
-      expect(log.entries.filter((e) => /neither a secret nor allowedTopicArns/.test(e.message))).toHaveLength(
-        1,
-      );
+    it("fails closed: neither a secret nor allowedTopicArns is a ConfigurationError at creation", () => {
+      // What `secret: process.env.MAILROOM_WEBHOOK_SECRET` gives when the variable is unset.
+      const unset = process.env.MAILROOM_TEST_SURELY_UNSET_VARIABLE;
+      for (const overrides of [
+        { secret: undefined },
+        { secret: unset },
+        { secret: undefined, allowAnyTopic: false },
+      ]) {
+        expect(() => harness(subject, overrides)).toThrow(ConfigurationError);
+        expect(() => harness(subject, overrides)).toThrow(
+          /neither a secret nor allowedTopicArns.*allowAnyTopic: true/s,
+        );
+      }
+    });
+
+    it("accepts any topic without credentials only with allowAnyTopic: true, and warns once", async () => {
+      const { handler, log } = harness(subject, { secret: undefined, allowAnyTopic: true });
+      expect(
+        log.entries.filter((e) => /accepts SNS messages from any AWS account's topic/.test(e.message)),
+      ).toHaveLength(1);
       expect((await handler(snsRequest(valid(), { auth: null }))).status).toBe(200);
       expect((await handler(snsRequest(valid(), { auth: basic("any:thing") }))).status).toBe(200);
     });
 
-    it.each([["no-colon"], [[]], [[SECRET, "broken"]]])("refuses an unusable secret %j", (secret) => {
-      expect(() => harness(subject, { secret })).toThrow(TypeError);
-      expect(() => harness(subject, { secret })).not.toThrow(/no-colon|broken/);
+    it("refuses allowAnyTopic together with allowedTopicArns, and a non-boolean allowAnyTopic", () => {
+      expect(() => harness(subject, { allowAnyTopic: true, allowedTopicArns: [signer.topicArn] })).toThrow(
+        ConfigurationError,
+      );
+      expect(() => harness(subject, { allowAnyTopic: "yes" as unknown as boolean })).toThrow(TypeError);
     });
+
+    it.each([
+      ["no colon", "no-colon-at-all"],
+      ["only a colon", ":"],
+      ["empty", ""],
+      ["no user", ":a-long-password"],
+      ["no password", "user:"],
+      ["a 7-character password", "user:1234567"],
+      ["a weak entry in a list", [SECRET, "user:pw"]],
+    ])(
+      "refuses a malformed or weak secret (%s) with a ConfigurationError that does not show it",
+      (_case, secret) => {
+        let error: unknown;
+        try {
+          harness(subject, { secret });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as Error).message).toMatch(/user:password|shorter than 8 characters/);
+        expect((error as Error).message).not.toMatch(/no-colon-at-all|a-long-password|1234567|user:pw\b/);
+      },
+    );
+
+    it("accepts a password of exactly 8 characters (the shared rule's minimum)", () => {
+      expect(() => harness(subject, { secret: "user:12345678" })).not.toThrow();
+    });
+
+    it.each([[[]], [[42]], [42]])(
+      "refuses a secret option of the wrong type %j with a TypeError",
+      (secret) => {
+        expect(() => harness(subject, { secret: secret as unknown as string })).toThrow(TypeError);
+      },
+    );
   });
 }
 

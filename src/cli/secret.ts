@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkWebhookSecret } from "../webhook/secret-rule";
 import { UsageError } from "./cli-error";
 
 /**
@@ -30,9 +31,6 @@ export interface WebhookSecret {
  */
 export const SECRET_ENV = "MAILROOM_WEBHOOK_SECRET";
 
-// A guessable secret defeats the purpose; this also keeps it long enough to redact reliably.
-const MIN_PASSWORD_LENGTH = 8;
-
 /**
  * Parse `user:pass` (the password may contain colons).
  *
@@ -42,17 +40,12 @@ const MIN_PASSWORD_LENGTH = 8;
  * ```
  */
 export function parseSecret(text: string, source: string): WebhookSecret {
-  const at = text.indexOf(":");
-  if (at <= 0 || at === text.length - 1) {
-    throw new UsageError(`${source} must look like user:password`);
+  // The webhook handlers' own rule: a secret the CLI accepts is one the handler accepts.
+  const verdict = checkWebhookSecret(text);
+  if (!verdict.ok) {
+    throw new UsageError(`${source}: ${verdict.reason}`);
   }
-  const secret = { username: text.slice(0, at), password: text.slice(at + 1) };
-  if (secret.password.length < MIN_PASSWORD_LENGTH) {
-    throw new UsageError(
-      `${source}: the password is shorter than ${MIN_PASSWORD_LENGTH} characters; use a long random one`,
-    );
-  }
-  return secret;
+  return { username: verdict.username, password: verdict.password };
 }
 
 /**

@@ -11,6 +11,9 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 
+import { ConfigurationError } from "../errors";
+import { checkWebhookSecret } from "./secret-rule";
+
 /**
  * The verdict on a request's `Authorization` header: `missing` (none, or not a well-formed Basic
  * header: answer the 401 challenge) or `invalid` (well-formed, but no secret matches).
@@ -35,12 +38,15 @@ export interface BasicAuth {
 }
 
 /**
- * Validate the `secret` option: one `"user:password"` string or a non-empty list of them.
+ * Validate the `secret` option: one `"user:password"` string or a non-empty list of them, each
+ * passing the CLI's own rule (`checkWebhookSecret`: a user name, a password of 8 characters or more).
  *
- * @throws TypeError naming the option when a secret is empty, has no colon or the list is empty.
+ * @throws TypeError when the option is not a string or a non-empty list of strings.
+ * @throws ConfigurationError when a secret is malformed or weak (`":"`, `"user:pw"`); the message
+ *   says which entry and why, never the value.
  * @example
  * ```ts
- * normalizeSecrets(["old:pw1", "new:pw2"]); // ["old:pw1", "new:pw2"]
+ * normalizeSecrets(["old:first-password", "new:second-password"]); // both
  * ```
  */
 export function normalizeSecrets(secret: string | readonly string[]): readonly string[] {
@@ -48,12 +54,17 @@ export function normalizeSecrets(secret: string | readonly string[]): readonly s
   if (list.length === 0) {
     throw new TypeError("secret: give at least one 'user:password' string, or leave the option out");
   }
-  for (const entry of list) {
-    // The value itself never goes into the message: it is a credential.
-    if (typeof entry !== "string" || !entry.includes(":")) {
+  list.forEach((entry, index) => {
+    // The value itself never goes into a message: it is a credential.
+    if (typeof entry !== "string") {
       throw new TypeError("secret: each entry must be a 'user:password' string");
     }
-  }
+    const verdict = checkWebhookSecret(entry);
+    if (!verdict.ok) {
+      const which = list.length === 1 ? "secret" : `secret[${index}]`;
+      throw new ConfigurationError(`${which}: ${verdict.reason}`);
+    }
+  });
   return list;
 }
 
