@@ -97,7 +97,20 @@ describe("the packed package installed into a scratch app", () => {
     const tarball = pack(root);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch-app", private: true }));
     // --prefer-offline: the dependencies come from the npm cache that installing this repository filled.
-    run(npm, ["install", "--prefer-offline", "--ignore-scripts", "--no-package-lock", tarball], app);
+    // Next to Express 4 and Fastify 4: the optional peers accept both majors (no ERESOLVE).
+    run(
+      npm,
+      [
+        "install",
+        "--prefer-offline",
+        "--ignore-scripts",
+        "--no-package-lock",
+        tarball,
+        "express@^4",
+        "fastify@^4",
+      ],
+      app,
+    );
     run(
       npm,
       [
