@@ -8,8 +8,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import { runScenario } from "./harness";
 import type { Scenario } from "./harness";
 import { inboundS3Large, inboundSns } from "./scenarios/inbound";
+import { inboundHostile } from "./scenarios/inbound-hostile";
 import { sesBulkBuild } from "./scenarios/ses-bulk";
 import { sesSendBuild, sesSendRoundtrip } from "./scenarios/ses-send";
+import { suppressionCheckMemory, suppressionCheckRedis } from "./scenarios/suppression-check";
 import { throttledSend } from "./scenarios/throttling";
 import { snsVerify, trackingWebhook, trackingWebhookHttp } from "./scenarios/webhooks";
 
@@ -19,10 +21,13 @@ const scenarios: Scenario[] = [
   sesBulkBuild,
   inboundSns,
   inboundS3Large,
+  inboundHostile,
   trackingWebhook,
   trackingWebhookHttp,
   snsVerify,
   throttledSend,
+  suppressionCheckMemory,
+  suppressionCheckRedis,
 ];
 
 const wanted = process.argv.slice(2);
