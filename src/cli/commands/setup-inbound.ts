@@ -15,12 +15,19 @@ import { ExitCode } from "../exit-codes";
 import { ensureBucket, ensureBucketPolicy, sesPutStatement } from "../setup/bucket-policy";
 import { SETUP_FLAGS_HELP, SETUP_OPTIONS, printReport, subscriptionEndpoint } from "../setup/common";
 import { accountRegion, inboundPolicy, topicArnFor } from "../setup/iam-policy";
+import {
+  DELIVERY_POLICY_HELP,
+  DELIVERY_POLICY_OPTIONS,
+  deliveryPolicyFromFlags,
+  outageNote,
+} from "../setup/delivery-policy";
 import { createSetupContext } from "../setup/plan";
 import { ensureActiveRuleSet, ensureRule, ensureRuleSet } from "../setup/receipt-rules";
 import { ensureSubscription, ensureTopic } from "../setup/sns-topic";
 
 const OPTIONS = {
   ...SETUP_OPTIONS,
+  ...DELIVERY_POLICY_OPTIONS,
   recipient: { type: "string", multiple: true },
   action: { type: "string" },
   encoding: { type: "string" },
@@ -42,7 +49,8 @@ const HELP = `Usage: mailroom setup inbound --recipient <address|domain> --topic
 
 Route received mail to your inbound webhook. Creates what is missing, reuses what exists,
 updates what differs; running it again changes nothing:
-  1. the SNS topic and the HTTPS subscription of --endpoint-url (secret as user:password)
+  1. the SNS topic and the HTTPS subscription of --endpoint-url (secret as user:password),
+     with a delivery policy that retries 20 times, 5 s to 600 s apart (SNS's default: 3)
   2. with --action s3: the bucket, and a bucket-policy statement letting ses.amazonaws.com
      PutObject under the prefix for this account and this rule only (merged into the policy)
   3. the receipt rule set, and the receipt rule: the SNS action (mail inside the notification,
@@ -53,6 +61,7 @@ s3:GetObject on the prefix for --action s3.
 
 Flags:
 ${SETUP_FLAGS_HELP}
+${DELIVERY_POLICY_HELP}
   --recipient <addr|domain>  the address or domain the rule matches (repeatable)
   --action sns|s3            deliver the mail inside the SNS notification, or store it in S3
   --encoding base64|utf8     SNS action content encoding (default base64: lossless)
@@ -128,6 +137,7 @@ export const setupInboundCommand: CliCommand = {
   async run({ args, io, deps }) {
     const { values } = parseCommandLine(args, OPTIONS);
     const endpoint = subscriptionEndpoint(values, deps.env, io);
+    const deliveryPolicy = deliveryPolicyFromFlags(values);
     const topic = required(values.topic, "--topic");
     const recipients = values.recipient ?? [];
     const first = recipients[0];
@@ -148,7 +158,11 @@ export const setupInboundCommand: CliCommand = {
     const ses = await clientFor(deps, "ses", { region });
 
     const { arn, anyArn } = await ensureTopic(context, sns, topic);
-    await ensureSubscription(context, sns, arn, { endpoint, resubscribe: values.resubscribe === true });
+    await ensureSubscription(context, sns, arn, {
+      endpoint,
+      resubscribe: values.resubscribe === true,
+      deliveryPolicy,
+    });
     const topicArn = topicArnFor(arn, anyArn, topic, fallbackRegion);
     const where = accountRegion(topicArn, fallbackRegion);
     if (action.bucket !== undefined) {
@@ -179,6 +193,7 @@ export const setupInboundCommand: CliCommand = {
     const notes = [
       "run the inbound webhook with the same secret (MAILROOM_WEBHOOK_SECRET); it confirms the subscription",
       `SES receives mail only for verified domains whose MX record points to inbound-smtp.${where.region}.amazonaws.com`,
+      outageNote(deliveryPolicy),
     ];
     if (action.bucket !== undefined) {
       notes.push(

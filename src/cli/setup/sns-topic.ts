@@ -1,7 +1,7 @@
 /**
  * SNS for the setup commands: find or create the topic, and find or create the HTTPS
  * subscription whose URL carries the webhook secret (SNS sends it as basic auth after the
- * webhook's 401 challenge).
+ * webhook's 401 challenge) and the retry policy SNS uses to deliver to it.
  *
  * @module
  */
@@ -16,6 +16,12 @@ import type {
 import type { AwsClientLike } from "../deps";
 import { maskUrl } from "../secret";
 import { allPages, call } from "./aws-call";
+import {
+  deliveryPolicyAttribute,
+  describePolicy,
+  hasDeliveryPolicy,
+  type SnsDeliveryPolicy,
+} from "./delivery-policy";
 import type { SetupContext } from "./plan";
 
 /**
@@ -98,7 +104,7 @@ function compareEndpoint(listed: string | undefined, wanted: URL): EndpointMatch
  *
  * @example
  * ```ts
- * const options: SubscriptionOptions = { endpoint: withSecret(url, secret), resubscribe: false };
+ * const options: SubscriptionOptions = { endpoint, resubscribe: false, deliveryPolicy: DEFAULT_DELIVERY_POLICY };
  * ```
  */
 export interface SubscriptionOptions {
@@ -106,16 +112,19 @@ export interface SubscriptionOptions {
   endpoint: URL;
   /** Ask SNS to send the confirmation request again for a pending subscription. */
   resubscribe: boolean;
+  /** The retry policy SNS must use for this subscription. */
+  deliveryPolicy: SnsDeliveryPolicy;
 }
 
 /**
  * Find the subscription of `endpoint` to the topic, or subscribe it. A pending subscription is
  * fine: the webhook confirms it when SNS's confirmation request arrives. A confirmed one with raw
- * message delivery on is switched off (raw delivery strips the signed envelope).
+ * message delivery on is switched off (raw delivery strips the signed envelope), and its delivery
+ * policy set to `options.deliveryPolicy` when it differs.
  *
  * @example
  * ```ts
- * await ensureSubscription(context, sns, topicArn, { endpoint, resubscribe: false });
+ * await ensureSubscription(context, sns, topicArn, { endpoint, resubscribe: false, deliveryPolicy });
  * ```
  */
 export async function ensureSubscription(
@@ -129,18 +138,23 @@ export async function ensureSubscription(
   const name = maskUrl(endpoint);
   const resource = "SNS subscription";
   const protocol = endpoint.protocol.replace(":", "");
-  const subscribe = async (): Promise<void> => {
+  // The policy goes with a new subscription (a pending one has no ARN to set attributes on), but
+  // not with a repeated Subscribe: SNS refuses one whose attributes differ from the existing one's.
+  const subscribe = async (withPolicy: boolean): Promise<void> => {
     await sns.send(
       new sdk.SubscribeCommand({
         TopicArn: topicArn,
         Protocol: protocol,
         Endpoint: endpoint.href,
         ReturnSubscriptionArn: true,
+        ...(withPolicy
+          ? { Attributes: { DeliveryPolicy: deliveryPolicyAttribute(options.deliveryPolicy) } }
+          : {}),
       }),
     );
   };
-  const pendingNote =
-    "pending until the webhook answers SNS's confirmation request (deploy it with this secret first)";
+  const policyNote = `delivery policy: ${describePolicy(options.deliveryPolicy)}`;
+  const pendingNote = `pending until the webhook answers SNS's confirmation request (deploy it with this secret first); ${policyNote}`;
   if (topicArn === undefined) {
     await context.apply({ resource, name, status: "create", detail: pendingNote });
     return;
@@ -165,7 +179,9 @@ export async function ensureSubscription(
   // A confirmed match beats a pending one.
   const match = matches.find((s) => s.SubscriptionArn !== "PendingConfirmation") ?? matches[0];
   if (match === undefined) {
-    await context.apply({ resource, name, status: "create", detail: pendingNote + othersNote }, subscribe);
+    await context.apply({ resource, name, status: "create", detail: pendingNote + othersNote }, () =>
+      subscribe(true),
+    );
     return;
   }
   const masked =
@@ -175,10 +191,10 @@ export async function ensureSubscription(
   if (match.SubscriptionArn === "PendingConfirmation" || match.SubscriptionArn === undefined) {
     if (options.resubscribe) {
       const detail = "pending confirmation: SNS sends the confirmation request again";
-      await context.apply({ resource, name, status: "update", detail }, subscribe);
+      await context.apply({ resource, name, status: "update", detail }, () => subscribe(false));
       return;
     }
-    const detail = `pending confirmation (the webhook confirms it on SNS's request; --resubscribe asks SNS to send it again)${masked}${othersNote}`;
+    const detail = `pending confirmation (the webhook confirms it on SNS's request; --resubscribe asks SNS to send it again); run this again once it is confirmed to check its delivery policy${masked}${othersNote}`;
     await context.apply({ resource, name, status: "exists", detail });
     return;
   }
@@ -187,18 +203,40 @@ export async function ensureSubscription(
     sns,
     new sdk.GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }),
   );
+  const changes: { reason: string; attribute: string; value: string }[] = [];
   if (attributes.Attributes?.RawMessageDelivery === "true") {
-    const detail = "raw message delivery is on: turning it off (the webhook needs the signed SNS envelope)";
+    changes.push({
+      reason: "raw message delivery is on: turning it off (the webhook needs the signed SNS envelope)",
+      attribute: "RawMessageDelivery",
+      value: "false",
+    });
+  }
+  if (!hasDeliveryPolicy(attributes.Attributes?.DeliveryPolicy, options.deliveryPolicy)) {
+    changes.push({
+      reason: `setting the ${policyNote}`,
+      attribute: "DeliveryPolicy",
+      value: deliveryPolicyAttribute(options.deliveryPolicy),
+    });
+  }
+  if (changes.length > 0) {
+    const detail = changes.map((change) => change.reason).join("; ");
     await context.apply({ resource, name, status: "update", detail }, async () => {
-      await sns.send(
-        new sdk.SetSubscriptionAttributesCommand({
-          SubscriptionArn: subscriptionArn,
-          AttributeName: "RawMessageDelivery",
-          AttributeValue: "false",
-        }),
-      );
+      for (const change of changes) {
+        await sns.send(
+          new sdk.SetSubscriptionAttributesCommand({
+            SubscriptionArn: subscriptionArn,
+            AttributeName: change.attribute,
+            AttributeValue: change.value,
+          }),
+        );
+      }
     });
     return;
   }
-  await context.apply({ resource, name, status: "exists", detail: `confirmed${masked}${othersNote}` });
+  await context.apply({
+    resource,
+    name,
+    status: "exists",
+    detail: `confirmed; ${policyNote}${masked}${othersNote}`,
+  });
 }
