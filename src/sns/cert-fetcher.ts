@@ -40,14 +40,20 @@ const DEFAULT_MAX_BYTES = 64 * 1024;
 /**
  * A certificate fetcher with its own timeout, size limit or Fetch implementation.
  *
- * It does not check the URL: `createSnsVerifier` runs the certificate URL policy first. Failures
+ * It does not check the URL: the webhook runs the certificate URL policy first. Failures
  * are `WebhookValidationError`s: httpStatus 503 when trying again later may work (network error,
  * timeout, a redirect, a 5xx or 429 answer), 403 when the URL cannot be a certificate (another
  * 4xx answer, an oversized body).
  *
  * @example
  * ```ts
- * const verifier = createSnsVerifier({ fetchCertificate: createCertificateFetcher({ timeoutMs: 2000 }) });
+ * import { amazonSesTrackingWebhook, createCertificateFetcher } from "mailroom-ses";
+ *
+ * const tracking = amazonSesTrackingWebhook({
+ *   secret: process.env.MAILROOM_WEBHOOK_SECRET,
+ *   verifySignature: { fetchCertificate: createCertificateFetcher({ timeoutMs: 2000 }) },
+ *   onEvent: (event) => console.log(event.eventType),
+ * });
  * ```
  */
 export function createCertificateFetcher(options: CertificateFetcherOptions = {}): CertificateFetcher {
@@ -82,7 +88,7 @@ export function createCertificateFetcher(options: CertificateFetcherOptions = {}
 }
 
 /**
- * The fetcher `createSnsVerifier` uses by default: global `fetch`, no redirects, 5 s timeout,
+ * The fetcher the webhooks use by default: global `fetch`, no redirects, 5 s timeout,
  * 64 KiB limit, status 200 only.
  *
  * @example

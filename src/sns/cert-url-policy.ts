@@ -87,8 +87,14 @@ const TOPIC_ARN =
  *
  * @example
  * ```ts
+ * import { amazonSesTrackingWebhook, createCertUrlPolicy } from "mailroom-ses";
+ *
  * const policy = createCertUrlPolicy({ partitionDnsSuffixes: { "aws-eusc": "amazonaws.eu" } });
- * const verifier = createSnsVerifier({ certUrlPolicy: policy });
+ * const tracking = amazonSesTrackingWebhook({
+ *   secret: process.env.MAILROOM_WEBHOOK_SECRET,
+ *   verifySignature: { certUrlPolicy: policy },
+ *   onEvent: (event) => console.log(event.eventType),
+ * });
  * ```
  */
 export function createCertUrlPolicy(options: CertUrlPolicyOptions = {}): CertUrlPolicy {
@@ -120,7 +126,7 @@ export function createCertUrlPolicy(options: CertUrlPolicyOptions = {}): CertUrl
 }
 
 /**
- * The policy `createSnsVerifier` uses unless told otherwise: commercial, GovCloud and China
+ * The policy the webhooks use unless told otherwise: commercial, GovCloud and China
  * partitions (see {@link createCertUrlPolicy}).
  *
  * @example

@@ -64,9 +64,13 @@ export interface SnsTestSignerOptions {
 
 /** Fields shared by the envelope builders; everything has a realistic default. */
 interface BuilderOptions {
+  /** The envelope's TopicArn; default the signer's topic. */
   topicArn?: string;
+  /** The envelope's MessageId; default a random UUID. */
   messageId?: string;
+  /** The envelope's Timestamp; default now. */
   timestamp?: string | Date;
+  /** The signature version; default the signer's. */
   signatureVersion?: SnsSignatureVersion;
 }
 
@@ -81,7 +85,9 @@ interface BuilderOptions {
 export interface SnsTestNotificationOptions extends BuilderOptions {
   /** The payload; anything but a string is JSON-encoded (as SES does with its events). */
   message: string | object;
+  /** The envelope's Subject (SNS leaves it out when the publisher gave none). */
   subject?: string;
+  /** The envelope's MessageAttributes. */
   messageAttributes?: Record<string, SnsMessageAttribute>;
 }
 
@@ -94,7 +100,9 @@ export interface SnsTestNotificationOptions extends BuilderOptions {
  * ```
  */
 export interface SnsTestConfirmationOptions extends BuilderOptions {
+  /** The confirmation token; default 64 random bytes in hex. */
   token?: string;
+  /** The envelope's Message; default SNS's own wording. */
   message?: string;
 }
 
@@ -103,8 +111,16 @@ export interface SnsTestConfirmationOptions extends BuilderOptions {
  *
  * @example
  * ```ts
- * const verifier = createSnsVerifier({ fetchCertificate: signer.fetchCertificate });
- * await verifier.verify(signer.unsubscribeConfirmation());
+ * import { amazonSesTrackingWebhook } from "mailroom-ses";
+ * import { createSnsTestSigner, type SnsTestSigner } from "mailroom-ses/testing";
+ *
+ * const signer: SnsTestSigner = createSnsTestSigner();
+ * const tracking = amazonSesTrackingWebhook({
+ *   secret: "mailroom:correct-horse-battery",
+ *   verifySignature: { fetchCertificate: signer.fetchCertificate },
+ *   onEvent: (event) => console.log(event.eventType),
+ * });
+ * const outcome = await tracking.handleEnvelope(signer.unsubscribeConfirmation());
  * ```
  */
 export interface SnsTestSigner {
@@ -127,7 +143,7 @@ export interface SnsTestSigner {
   subscriptionConfirmation(options?: SnsTestConfirmationOptions): SnsSubscriptionConfirmation;
   /** A signed UnsubscribeConfirmation. */
   unsubscribeConfirmation(options?: SnsTestConfirmationOptions): SnsUnsubscribeConfirmation;
-  /** Serves the certificate at this signer's URLs only; plug into `createSnsVerifier`. */
+  /** Serves the certificate at this signer's URLs only: give it to a webhook as `verifySignature: { fetchCertificate }`. */
   readonly fetchCertificate: CertificateFetcher;
   /** The HTTP headers SNS sends with `envelope`. */
   httpHeaders(envelope: SnsEnvelope): Record<string, string>;

@@ -35,14 +35,23 @@ const ARN_PARTS = /^arn:([^:]+):sns:([^:]+):/;
  *
  * @example
  * ```ts
- * import { createSnsTestSigner } from "mailroom-ses/testing";
+ * import { amazonSesTrackingWebhook } from "mailroom-ses";
+ * import { createSnsTestSigner, sesEvents } from "mailroom-ses/testing";
  *
  * const signer = createSnsTestSigner();
- * const envelope = signer.notification({ message: { eventType: "Delivery", mail: {}, delivery: {} } });
+ * // The webhook trusts this signer's certificate, and nothing else: verification stays on.
+ * const handler = amazonSesTrackingWebhook({
+ *   secret: "mailroom:correct-horse-battery",
+ *   verifySignature: { fetchCertificate: signer.fetchCertificate },
+ *   onEvent: (event) => console.log(event.eventType),
+ * });
+ * const envelope = signer.notification({ message: sesEvents.delivery() });
  * const response = await handler(new Request("https://app.test/ses", {
- *   method: "POST", headers: signer.httpHeaders(envelope), body: JSON.stringify(envelope),
+ *   method: "POST",
+ *   headers: { ...signer.httpHeaders(envelope), authorization: `Basic ${btoa("mailroom:correct-horse-battery")}` },
+ *   body: JSON.stringify(envelope),
  * }));
- * // with the handler's verifier built as createSnsVerifier({ fetchCertificate: signer.fetchCertificate })
+ * // Or let postToWebhook(handler, sesEvents.delivery(), { signer, secret }) do all of this.
  * ```
  */
 export function createSnsTestSigner(options: SnsTestSignerOptions = {}): SnsTestSigner {
