@@ -7,17 +7,6 @@
  */
 import { domainToASCII } from "node:url";
 
-// One pass over the domain's characters is cheaper than a regular expression on the bulk path.
-function isLowerAscii(domain: string): boolean {
-  for (let i = 0; i < domain.length; i += 1) {
-    const code = domain.charCodeAt(i);
-    if (code > 0x7e || (code >= 0x41 && code <= 0x5a)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 /**
  * The key an address is stored and looked up under: the local part as given, `@`, the domain
  * lower-cased (and in its ASCII form, so `bücher.example` and `xn--bcher-kva.example` match).
@@ -30,15 +19,28 @@ function isLowerAscii(domain: string): boolean {
  * ```
  */
 export function suppressionKey(address: string): string {
-  const at = address.lastIndexOf("@");
+  // One backwards pass finds the last "@" and whether the domain after it is already canonical
+  // (no upper-case ASCII letter, nothing non-ASCII): this runs for every recipient of a bulk send.
+  let canonical = true;
+  let at = -1;
+  for (let i = address.length - 1; i >= 0; i -= 1) {
+    const code = address.charCodeAt(i);
+    if (code === 0x40) {
+      at = i;
+      break;
+    }
+    if (code > 0x7e || (code >= 0x41 && code <= 0x5a)) {
+      canonical = false;
+    }
+  }
   if (at <= 0 || at === address.length - 1) {
     // Not an addr-spec: keep it as it is, so it can only match itself.
     return address;
   }
-  const domain = address.slice(at + 1);
-  if (isLowerAscii(domain)) {
+  if (canonical) {
     return address;
   }
-  const ascii = domainToASCII(domain.toLowerCase());
-  return `${address.slice(0, at)}@${ascii === "" ? domain.toLowerCase() : ascii}`;
+  const domain = address.slice(at + 1).toLowerCase();
+  const ascii = domainToASCII(domain);
+  return `${address.slice(0, at)}@${ascii === "" ? domain : ascii}`;
 }
