@@ -17,6 +17,8 @@ export const MAX_MULTIPART_DEPTH = 256;
 export const MAX_ATTACHED_DEPTH = 5;
 /** How many attached emails one received message may have parsed, at every depth together. */
 export const MAX_ATTACHED_PARSES = 1_000;
+/** MIME parts of a received message and every attached message parsed from it, together. */
+export const MAX_FAMILY_PARTS = 2 * MAX_PARTS;
 
 /**
  * The budget shared by a received message and every attached message parsed from it. Each parse
@@ -32,6 +34,8 @@ export const MAX_ATTACHED_PARSES = 1_000;
 export class AttachedParseBudget {
   /** Attached messages parsed so far in this family. */
   parsed = 0;
+  /** MIME parts split so far in this family (attached messages' parts included). */
+  parts = 0;
 
   /** Take one attached parse from the family budget; false when none is left. */
   take(): boolean {
@@ -70,8 +74,14 @@ export class WorkBudget {
   /** Count one more MIME part. */
   addPart(): void {
     this.#parts += 1;
+    this.family.parts += 1;
     if (this.#parts > MAX_PARTS) {
       throw overBudget("parts", `more than ${MAX_PARTS} MIME parts`);
+    }
+    // Attached messages are parsed from the same bytes, so without a shared count a digest of
+    // digests could make reading them all cost many times what the message is.
+    if (this.family.parts > MAX_FAMILY_PARTS) {
+      throw overBudget("parts", `more than ${MAX_FAMILY_PARTS} MIME parts with its attached messages`);
     }
   }
 

@@ -90,6 +90,22 @@ describe("inbound parsing budget", () => {
     );
   });
 
+  it("shares one parts budget between a message and the attached messages read from it", async () => {
+    // 30 attached messages of 1,000 parts each: reading them all would split 30,000 parts.
+    const inner = `Content-Type: multipart/mixed; boundary=I\r\n\r\n${"--I\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n".repeat(1_000)}--I--\r\n`;
+    const outer = encode(
+      `Subject: digest of digests\r\nContent-Type: multipart/digest; boundary=O\r\n\r\n${`--O\r\n\r\n${inner}`.repeat(30)}--O--\r\n`,
+    );
+    const message = await parseInboundMessage(outer);
+    const parsed = message.attachedMessages;
+    expect(parsed.length).toBeGreaterThanOrEqual(18);
+    expect(parsed.length).toBeLessThan(20);
+    expect(parsed.every((attached) => attached.attachments.length === 1_000)).toBe(true);
+    expect([...message.attachments, ...message.inlines].every((part) => part.size === inner.length - 2)).toBe(
+      true,
+    );
+  });
+
   it("parses a digest's messages, and an attached message's own parts, when read", async () => {
     const message = await parseInboundMessage(digestOf(3));
     expect(message.attachedMessages.map((m) => m.subject)).toEqual(["message 0", "message 1", "message 2"]);
