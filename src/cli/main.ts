@@ -15,6 +15,7 @@ import { classifyError } from "./cli-error";
 import type { CliCommand } from "./command";
 import { eventsParseCommand } from "./commands/events-parse";
 import { sendCommand } from "./commands/send";
+import { suppressionCommands } from "./commands/suppression";
 import { setupInboundCommand } from "./commands/setup-inbound";
 import { setupTrackingCommand } from "./commands/setup-tracking";
 import { verifyWebhookCommand } from "./commands/verify-webhook";
@@ -32,11 +33,13 @@ const COMMANDS: readonly CliCommand[] = [
   setupInboundCommand,
   verifyWebhookCommand,
   eventsParseCommand,
+  ...suppressionCommands,
 ];
 
 const GROUPS: Record<string, string> = {
   setup: "Set up AWS for Mailroom's webhooks",
   events: "Work with SES events",
+  suppression: "SES's account-level suppression list, and syncing it with Mailroom's",
 };
 
 const TOP_HELP = `mailroom ${VERSION}: send email through Amazon SES and set up its event webhooks
@@ -44,7 +47,7 @@ const TOP_HELP = `mailroom ${VERSION}: send email through Amazon SES and set up 
 Usage: mailroom <command> [flags]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.path.join(" ").padEnd(18)}${c.summary}`).join("\n")}
+${COMMANDS.map((c) => `  ${c.path.join(" ").padEnd(20)}${c.summary}`).join("\n")}
 
 Flags for every command:
   -h, --help        show help (also: mailroom help <command>)

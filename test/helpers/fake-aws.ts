@@ -4,7 +4,8 @@
  * are tested against this: it receives the real SDK command objects, records every call, keeps
  * state between runs (so idempotency can be tested by running a command twice), and answers the
  * way AWS does, with the SDK's own exception classes. The per-service behaviour lives in
- * fake-aws-sns.ts, fake-aws-ses.ts and fake-aws-s3.ts.
+ * fake-aws-sns.ts, fake-aws-ses.ts, fake-aws-sesv2.ts (suppression list, GetAccount, contact lists)
+ * and fake-aws-s3.ts.
  */
 import type { ReceiptRule } from "@aws-sdk/client-ses";
 import type { EventDestination } from "@aws-sdk/client-sesv2";
@@ -12,6 +13,7 @@ import type { EventDestination } from "@aws-sdk/client-sesv2";
 import type { AwsClientLike, AwsService } from "../../src/cli/deps";
 import { s3Handlers } from "./fake-aws-s3";
 import { sesHandlers, sesv2Handlers } from "./fake-aws-ses";
+import { sesv2ReputationHandlers } from "./fake-aws-sesv2";
 import { snsHandlers } from "./fake-aws-sns";
 
 export interface RecordedCall {
@@ -37,6 +39,9 @@ export const WRITE_OPERATIONS = new Set([
   "SetActiveReceiptRuleSet",
   "CreateBucket",
   "PutBucketPolicy",
+  "PutSuppressedDestination",
+  "DeleteSuppressedDestination",
+  "CreateImportJob",
 ]);
 
 export interface FakeSubscription {
@@ -51,7 +56,7 @@ export interface FakeSubscription {
 
 const HANDLERS: Record<AwsService, Record<string, FakeHandler>> = {
   sns: snsHandlers,
-  sesv2: sesv2Handlers,
+  sesv2: { ...sesv2Handlers, ...sesv2ReputationHandlers },
   ses: sesHandlers,
   s3: s3Handlers,
 };
