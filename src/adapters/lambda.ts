@@ -21,6 +21,10 @@ import type {
 } from "./lambda-types";
 
 export type { FetchHandler, SnsWebhookHandler, WebhookOutcome } from "../webhook/types";
+// SQS-triggered functions and EventBridge targets, around an intake (createSesIntake).
+export { toEventBridgeLambdaHandler, toSqsLambdaHandler } from "./lambda-sqs";
+export type { SqsBatchResponse, SqsEventRecord, SqsLambdaEvent, SqsLambdaOptions } from "./lambda-sqs";
+export type { IntakeResult, SesIntake } from "../intake/ses-intake";
 export type {
   ApiGatewayV1Event,
   ApiGatewayV2Event,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ConfigurationError } from "../errors";
 import type { InboundEvent, TrackingEvent } from "../events";
 import { sesReceivedToInboundEvent } from "../ses/webhooks/inbound";
 import { createS3ObjectReader, type S3ObjectReaderOptions } from "../ses/webhooks/s3-object-reader";
@@ -68,6 +69,7 @@ export type IntakeResult =
 export interface SesIntakeCommonOptions extends Pick<
   SnsWebhookOptions,
   | "allowedTopicArns"
+  | "allowAnyTopic"
   | "verifySignature"
   | "autoConfirm"
   | "snsClientConfig"
@@ -177,6 +179,8 @@ const ACCEPTED_FORMATS: readonly SesBodyFormat[] = ["sns", "raw", "eventbridge"]
  * checked once; the SNS verifier, S3 reader and dedupe store live as long as the intake.
  *
  * @throws TypeError when no callback (or both) is given, or an option is invalid.
+ * @throws ConfigurationError when SNS envelopes are accepted without `allowedTopicArns` (or an
+ *   explicit `allowAnyTopic: true`).
  * @example
  * ```ts
  * import { createSesIntake } from "mailroom-ses";
@@ -206,12 +210,23 @@ function resolveIntake(options: SesIntakeOptions): IntakeCore {
   const formats = formatsOption(options.formats);
   const logger = options.logger ?? consoleLogger;
   const acceptsSns = formats.has("sns");
+  if (acceptsSns && options.allowedTopicArns === undefined && options.allowAnyTopic !== true) {
+    // Fail closed, as the webhooks do; there is no basic-auth secret on this path to lean on.
+    throw new ConfigurationError(
+      "An SES intake that accepts SNS envelopes needs allowedTopicArns (your SES topics): a valid " +
+        "signature only proves that SOME topic, maybe another account's, sent the message. If " +
+        "accepting every topic is really intended (the queue policy restricts senders), say so " +
+        "with allowAnyTopic: true.",
+    );
+  }
   // Only the SNS path has signatures to check and topics to allow-list. Without it the settings
   // are built for their other parts only, and their warnings about SNS would be noise.
   const settings = resolveWebhookSettings(
     {
       ...options,
-      ...(acceptsSns ? {} : { allowedTopicArns: ["-"], verifySignature: false }),
+      // No basic auth on this path: a secret must not count as authentication.
+      secret: undefined,
+      ...(acceptsSns ? {} : { allowedTopicArns: ["-"], allowAnyTopic: false, verifySignature: false }),
       // Claims are made here, for every format alike (the SNS path's included), not by the core.
       dedupe: false,
       logger: acceptsSns ? logger : { warn: () => undefined, error: (m, d) => logger.error(m, d) },
