@@ -36,3 +36,15 @@ export { readSesMaxSendRate } from "./ses-send-quota";
 export { systemClock } from "./clock";
 export type { Clock } from "./clock";
 export type { SendManyOptions, SendManyResult } from "./send-many";
+export { createEventQueue } from "./event-queue";
+export type {
+  EventQueue,
+  EventQueueCounts,
+  EventQueueOptions,
+  EventWorker,
+  EventWorkerOptions,
+  FailedNotification,
+  NotificationAttempt,
+  NotificationHandler,
+  QueuedNotification,
+} from "./event-queue";

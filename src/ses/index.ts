@@ -57,6 +57,8 @@ export type {
 } from "./webhooks/inbound-types";
 export { amazonSesTrackingWebhook } from "./webhooks/tracking-handler";
 export type { AmazonSesTrackingWebhookOptions } from "./webhooks/tracking-handler";
+export { startTrackingWorker } from "./webhooks/tracking-queue";
+export type { TrackingWorkerOptions } from "./webhooks/tracking-queue";
 export { amazonSesInboundWebhook } from "./webhooks/inbound-handler";
 export type { AmazonSesInboundWebhookOptions } from "./webhooks/inbound-handler";
 export type {

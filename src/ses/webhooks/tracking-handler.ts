@@ -9,10 +9,12 @@ import { invokeCallback } from "../../webhook/callback";
 import { createSnsWebhook } from "../../webhook/handler";
 import { consoleLogger } from "../../webhook/logger";
 import type { SnsWebhookHandler, SnsWebhookOptions } from "../../webhook/types";
+import type { EventQueue, EventWorkerOptions } from "../../queue/event-queue";
 import { createSuppressionFeed } from "../../reputation/suppression-feed";
 import type { SuppressionFeedOptions } from "../../reputation/suppression-feed";
 import type { SuppressionStore } from "../../store/suppression-store";
 import { trackingEventsOf } from "./tracking";
+import { startTrackingWorker } from "./tracking-queue";
 
 /**
  * Options of {@link amazonSesTrackingWebhook}: the shared SNS webhook options plus `onEvent`.
@@ -28,8 +30,9 @@ import { trackingEventsOf } from "./tracking";
 export interface AmazonSesTrackingWebhookOptions extends SnsWebhookOptions {
   /**
    * Called once per normalized event, awaited, in order (a bounce of two recipients gives two
-   * calls). Throwing makes the webhook answer 500, so SNS delivers the whole notification again:
-   * dedupe on `event.eventId` + `event.recipient`.
+   * calls). Throwing makes the webhook answer 500, so SNS delivers the whole notification again
+   * (the events before the one that threw included). Redeliveries of a handled notification are
+   * dropped by the `dedupe` store; see docs/tracking.md, "Delivery guarantees".
    */
   onEvent(event: TrackingEvent): unknown;
   /**
@@ -38,6 +41,18 @@ export interface AmazonSesTrackingWebhookOptions extends SnsWebhookOptions {
    * options. Applied to each event before `onEvent`; a store failure answers 500 so SNS retries.
    */
   suppression?: SuppressionStore | SuppressionFeedOptions | undefined;
+  /**
+   * Acknowledge fast, process later: each verified notification is stored in this durable queue
+   * (`createEventQueue` from `mailroom-ses/queue`) and answered 200 once stored; a worker runs
+   * `onEvent` with retries and backoff, and notifications that keep failing stay in the queue's
+   * failed set (`queue.listFailed()`, `queue.retryFailed()`, `mailroom events failed`).
+   */
+  queue?: EventQueue | undefined;
+  /**
+   * With `queue`: the worker this handler starts in its own process (its options), or `false`
+   * when workers run elsewhere (`startTrackingWorker`). `queue.close()` stops it.
+   */
+  queueWorker?: false | EventWorkerOptions | undefined;
 }
 
 function suppressionFeed(
@@ -80,6 +95,42 @@ export function amazonSesTrackingWebhook(options: AmazonSesTrackingWebhookOption
   }
   const logger = options.logger ?? consoleLogger;
   const feed = suppressionFeed(options.suppression);
+  const queue = options.queue;
+  if (queue !== undefined) {
+    if (typeof queue?.add !== "function" || typeof queue.work !== "function") {
+      throw new TypeError("amazonSesTrackingWebhook: queue must be an EventQueue (createEventQueue)");
+    }
+    const webhook = createSnsWebhook(options, "tracking", async (sesEvent, envelope) => {
+      // Validated before it is stored: a malformed event is refused now (400), not retried later.
+      trackingEventsOf(sesEvent, {
+        messageId: envelope.MessageId,
+        timestamp: envelope.Timestamp,
+        topicArn: envelope.TopicArn,
+      });
+      await queue.add({
+        messageId: envelope.MessageId,
+        timestamp: envelope.Timestamp,
+        topicArn: envelope.TopicArn,
+        message: envelope.Message,
+      });
+    });
+    if (options.queueWorker !== false) {
+      startTrackingWorker({
+        onError: (error, notification) =>
+          logger.error("A queued tracking notification failed; the queue retries it", {
+            topicArn: notification?.topicArn,
+            messageId: notification?.messageId,
+            error,
+          }),
+        ...options.queueWorker,
+        queue,
+        onEvent: (event) => onEvent.call(options, event),
+        beforeEvent: feed,
+        logger,
+      });
+    }
+    return webhook;
+  }
   return createSnsWebhook(options, "tracking", async (sesEvent, envelope) => {
     // Validated in full here, so a malformed event is refused before the application sees any
     // of it; the events themselves are built one at a time, as onEvent takes them.
