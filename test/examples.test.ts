@@ -3,14 +3,13 @@ import type { AddressInfo } from "node:net";
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { postLikeSns } from "../examples/demo/post-like-sns";
 import { createApp as createExpressApp } from "../examples/express/server";
 import { createApp as createFastifyApp } from "../examples/fastify/server";
 import { createHandler as createFunctionUrlHandler } from "../examples/lambda/function-url";
 import { createHandler as createSnsTriggeredHandler } from "../examples/lambda/sns-triggered";
 import type { ExampleWebhookOverrides } from "../examples/shared/webhooks";
 import type { InboundEvent, TrackingEvent } from "../src/index";
-import { createSnsTestSigner } from "../src/testing/index";
+import { createSnsTestSigner, postSnsEnvelope, postToWebhook } from "../src/testing/index";
 
 const SECRET = "example:correct-horse-battery";
 // The Lambda and Next.js examples create their handlers when imported, from the environment, as
@@ -20,7 +19,7 @@ vi.hoisted(() => {
   process.env.TRACKING_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:example-tracking";
 });
 const signer = createSnsTestSigner();
-const delivery = {
+const deliveryEvent = {
   eventType: "Delivery",
   mail: {
     messageId: "0100-example",
@@ -64,28 +63,15 @@ afterEach(async () => {
 });
 
 async function exercise(base: string, events: TrackingEvent[], messages: InboundEvent[]) {
-  expect(
-    await postLikeSns(
-      `${base}/mailroom/ses/tracking`,
-      signer,
-      signer.notification({ message: delivery }),
-      SECRET,
-    ),
-  ).toBe(200);
+  const asSns = { signer, secret: SECRET };
+  expect((await postToWebhook(`${base}/mailroom/ses/tracking`, deliveryEvent, asSns)).status).toBe(200);
   expect(events.map((e) => [e.eventType, e.recipient, e.tags])).toEqual([
     ["delivered", "alice@example.com", ["welcome"]],
   ]);
-  expect(
-    await postLikeSns(
-      `${base}/mailroom/ses/inbound`,
-      signer,
-      signer.notification({ message: received }),
-      SECRET,
-    ),
-  ).toBe(200);
+  expect((await postToWebhook(`${base}/mailroom/ses/inbound`, received, asSns)).status).toBe(200);
   expect(messages.map((m) => m.message.subject)).toEqual(["Hello"]);
-  const forged = { ...signer.notification({ message: delivery }), Message: "{}" };
-  expect(await postLikeSns(`${base}/mailroom/ses/tracking`, signer, forged, SECRET)).toBe(403);
+  const forged = { ...signer.notification({ message: deliveryEvent }), Message: "{}" };
+  expect((await postSnsEnvelope(`${base}/mailroom/ses/tracking`, forged, asSns)).status).toBe(403);
   expect(events).toHaveLength(1);
 }
 
@@ -128,7 +114,7 @@ describe("examples", () => {
   it("Lambda subscribed to SNS verifies each record before the callback", async () => {
     const { events, overrides } = recorder();
     const handler = createSnsTriggeredHandler({ ...overrides, allowedTopicArns: [signer.topicArn] });
-    const envelope = signer.notification({ message: delivery });
+    const envelope = signer.notification({ message: deliveryEvent });
     const { SigningCertURL, UnsubscribeURL, ...rest } = envelope as typeof envelope & {
       UnsubscribeURL: string;
     };
@@ -147,7 +133,7 @@ describe("examples", () => {
   it("Lambda behind a Function URL answers like the HTTP webhook", async () => {
     const { events, overrides } = recorder();
     const handler = createFunctionUrlHandler(overrides);
-    const envelope = signer.notification({ message: delivery });
+    const envelope = signer.notification({ message: deliveryEvent });
     const headers = {
       ...signer.httpHeaders(envelope),
       authorization: `Basic ${Buffer.from(SECRET).toString("base64")}`,
