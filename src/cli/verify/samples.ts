@@ -13,11 +13,13 @@ import { sesEvents } from "../../testing/ses-events";
  *
  * @example
  * ```ts
- * const sample: Sample = { label: "Send", message: { eventType: "Send", mail, send: {} } };
+ * const sample: Sample = { label: "Send", message: sesEvents.send() };
  * ```
  */
 export interface Sample {
+  /** How the report names the sample (the SES type, or what the notification is). */
   label: string;
+  /** The SNS `Message`: an object is JSON-encoded, a string sent as is. */
   message: string | object;
 }
 
