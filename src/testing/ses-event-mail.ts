@@ -16,7 +16,14 @@ import type { SesCommonHeaders, SesHeader, SesMail } from "../ses/webhooks/track
 import type { OutboxEntry } from "./memory-backend";
 import { headerValue, readHeaderBlock } from "./mime-header-block";
 
-/** The account, region and addresses of the events the builders make up. */
+/**
+ * The AWS account of the events the builders make up (AWS's documentation account).
+ *
+ * @example
+ * ```ts
+ * const topicArn = `arn:aws:sns:us-east-1:${SAMPLE_ACCOUNT_ID}:ses-inbound`;
+ * ```
+ */
 export const SAMPLE_ACCOUNT_ID = "123456789012";
 const SAMPLE_REGION = "us-east-1";
 const SAMPLE_SOURCE = "sender@example.com";
