@@ -63,12 +63,24 @@ function printInbound(event: InboundEvent): void {
   console.log(`  verdicts:    ${JSON.stringify(message.verdicts)}; spamDetected=${message.spamDetected}`);
 }
 
+/** The webhooks' log, one readable line per entry (the default logger prints the whole object). */
+const demoLogger = {
+  warn: (message: string, fields?: Record<string, unknown>) =>
+    console.log(
+      `  [webhook log] ${message}${fields?.status === undefined ? "" : ` (HTTP ${String(fields.status)})`}`,
+    ),
+  error: (message: string, fields?: Record<string, unknown>) =>
+    console.log(
+      `  [webhook log] ${message}${fields?.status === undefined ? "" : ` (HTTP ${String(fields.status)})`}`,
+    ),
+};
+
 const closers: (() => Promise<void>)[] = [];
 async function stop(): Promise<void> {
   await Promise.all(closers.splice(0).map((close) => close()));
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<string> {
   const ses = await startSesEmulator();
   closers.push(() => new Promise((resolve) => ses.server.close(() => resolve())));
   const signer = createSnsTestSigner({ topicName: "ses-events" });
@@ -78,12 +90,14 @@ async function main(): Promise<void> {
   const tracking = amazonSesTrackingWebhook({
     secret: SECRET,
     verifySignature,
+    logger: demoLogger,
     onEvent: (event) => void tracked.push(event),
   });
   const received: InboundEvent[] = [];
   const inbound = amazonSesInboundWebhook({
     secret: SECRET,
     verifySignature,
+    logger: demoLogger,
     onMessage: (event) => void received.push(event),
   });
   const routes: Record<string, ReturnType<typeof toNodeListener>> = {
@@ -217,6 +231,9 @@ async function main(): Promise<void> {
   received.forEach(printInbound);
 
   section("6. A forged notification");
+  console.log("  A notification whose Message was changed after SNS signed it. The webhook must refuse it");
+  console.log("  and log why: the refusal below is the point, not a failure of the demo.");
+  const trackedBefore = tracked.length;
   const forged = {
     ...signer.notification({ message: sesEvents.delivery(aboutPlain) }),
     Message: '{"eventType":"Delivery"}',
@@ -228,6 +245,24 @@ async function main(): Promise<void> {
   console.log(
     `  tampered Message -> HTTP ${forgedResponse.status} (refused: the signature no longer matches)`,
   );
+  console.log(`  events handed to onEvent from it: ${tracked.length - trackedBefore}`);
+  return webhookBase;
+}
+
+/** How to try the running webhooks from another terminal. */
+function printTryIt(webhookBase: string): void {
+  section("The webhooks keep listening");
+  console.log(`  tracking webhook: ${webhookBase}/ses/tracking`);
+  console.log(`  inbound webhook:  ${webhookBase}/ses/inbound`);
+  console.log(`  secret:           ${SECRET}   (basic auth, user:password)`);
+  console.log("");
+  console.log("  Try them from another terminal with the mailroom command:");
+  console.log(
+    `    npx tsx src/cli/main.ts verify-webhook ${webhookBase}/ses/tracking --secret ${SECRET} --expect rejected`,
+  );
+  console.log("  (in an app that installed mailroom-ses: npx mailroom verify-webhook ...). Its samples are");
+  console.log("  signed by a throwaway CA of its own, so every one is refused with 403: the secure answer.");
+  console.log("  Press Ctrl-C to stop.");
 }
 
 process.once("SIGINT", () => {
@@ -239,11 +274,11 @@ process.once("SIGINT", () => {
 });
 
 try {
-  await main();
+  const webhookBase = await main();
   if (process.argv.includes("--exit")) {
     await stop();
   } else {
-    console.log("\nThe webhooks keep listening; press Ctrl-C to stop.");
+    printTryIt(webhookBase);
   }
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

@@ -44,12 +44,22 @@ describe("npm start (examples/demo.ts)", () => {
       const timer = setTimeout(() => reject(new Error(`demo never got ready:\n${stdout}`)), 90_000);
       child.stdout.on("data", (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes("press Ctrl-C to stop")) {
+        if (stdout.includes("Press Ctrl-C to stop")) {
           clearTimeout(timer);
           resolve();
         }
       });
     });
+    // What it prints is enough to try the webhooks: the URL, the secret and a command that works.
+    const command = /npx tsx (src\/cli\/main\.ts verify-webhook .*)$/m.exec(stdout)?.[1];
+    expect(command, stdout).toBeDefined();
+    expect(stdout).toMatch(/secret: +demo:\S+/);
+    const verify = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", ...(command as string).split(" ")],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(verify.stdout).toContain("Result: OK");
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     expect(stdout).toContain("Stopped.");
