@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { VERSION } from "../version";
 import { classifyError } from "./cli-error";
 import type { CliCommand } from "./command";
+import { eventsFailedCommand, eventsRetryCommand } from "./commands/events-failed";
 import { eventsParseCommand } from "./commands/events-parse";
 import { sendCommand } from "./commands/send";
 import { suppressionCommands } from "./commands/suppression";
@@ -33,6 +34,8 @@ const COMMANDS: readonly CliCommand[] = [
   setupInboundCommand,
   verifyWebhookCommand,
   eventsParseCommand,
+  eventsFailedCommand,
+  eventsRetryCommand,
   ...suppressionCommands,
 ];
 
