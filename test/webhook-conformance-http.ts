@@ -161,6 +161,95 @@ export function describeBodyAndMethodConformance(subject: WebhookUnderTest, vali
       expect(calls).toHaveLength(0);
     });
 
+    it.each(["x-amz-sns-message-type", "x-amz-sns-message-id"])(
+      "refuses a request without the %s header with 400 (SNS always sends it)",
+      async (header) => {
+        const { handler, calls } = harness(subject);
+        const request = snsRequest(valid());
+        request.headers.delete(header);
+        const response = await handler(request);
+        expect(response.status).toBe(400);
+        expect(await response.text()).toContain(`${header} header is missing`);
+        expect(calls).toHaveLength(0);
+      },
+    );
+
+    it("refuses a signed Subject shifted into MessageId (same signature, another event id) with 400", async () => {
+      const { handler, calls } = harness(subject);
+      const signed = signer.notification({ message: subject.validMessage, subject: "Hello" });
+      const { Subject: _subject, ...rest } = signed;
+      const shifted = { ...rest, MessageId: `${signed.MessageId}\nSubject\nHello` } as SnsEnvelope;
+      const request = snsRequest(signed, { body: JSON.stringify(shifted) });
+      request.headers.delete("x-amz-sns-message-id");
+      const response = await handler(request);
+      expect(response.status).toBe(400);
+      expect(calls).toHaveLength(0);
+      // Over the Lambda path (no headers at all) too.
+      expect((await handler.handleEnvelope(shifted)).status).toBe(400);
+    });
+
+    it("still handles SNS-triggered envelopes, which come without any HTTP header", async () => {
+      const { handler, calls } = harness(subject, { secret: undefined, allowedTopicArns: [signer.topicArn] });
+      expect((await handler.handleEnvelope(valid())).status).toBe(200);
+      expect(calls).toHaveLength(subject.expectedCalls);
+    });
+
+    it("refuses a captured message older than one hour with 403 by default; maxAgeSeconds: Infinity accepts it", async () => {
+      const old = signer.notification({
+        message: subject.validMessage,
+        timestamp: new Date(Date.now() - 3_700_000),
+      });
+      const strict = harness(subject);
+      const refused = await strict.handler(snsRequest(old));
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toMatch(/Timestamp is outside the accepted window/);
+      expect(strict.calls).toHaveLength(0);
+      const lenient = harness(subject, {
+        verifySignature: {
+          fetchCertificate: signer.fetchCertificate,
+          maxAgeSeconds: Number.POSITIVE_INFINITY,
+        },
+      });
+      expect((await lenient.handler(snsRequest(old))).status).toBe(200);
+    });
+
+    it("with verifySignature: false, refuses CR/LF in TopicArn or Token with 400 and logs nothing of them", async () => {
+      const { handler, log, sns } = harness(subject, { verifySignature: false });
+      const injected = "\r\n[mailroom] FORGED LOG LINE";
+      const notification = valid();
+      const confirmation = signer.subscriptionConfirmation();
+      for (const [clean, body] of [
+        [notification, { ...notification, TopicArn: `${signer.topicArn}${injected}` }],
+        [confirmation, { ...confirmation, Token: `token${injected}` }],
+      ] as const) {
+        // The headers (which cannot hold CR/LF) are the clean envelope's; the body is not.
+        const response = await handler(snsRequest(clean, { body: JSON.stringify(body) }));
+        expect(response.status).toBe(400);
+        expect(await response.text()).toMatch(/control character/);
+      }
+      expect(sns.commands).toHaveLength(0);
+      expect(log.text()).not.toContain("FORGED");
+      expect(log.entries.every((e) => !/[\r\n]/.test(e.message))).toBe(true);
+    });
+
+    it("with verifySignature: false, keeps an envelope handed over directly (Lambda path) out of log lines", async () => {
+      const { handler, log, sns } = harness(subject, { verifySignature: false });
+      const injected = "\r\n[mailroom] FORGED LOG LINE\u001b[2J";
+      const confirmation = signer.subscriptionConfirmation();
+      const outcome = await handler.handleEnvelope({ ...confirmation, Token: `token${injected}` });
+      expect(outcome.status).toBe(403);
+      expect(sns.commands).toHaveLength(0);
+      expect(log.entries.length).toBeGreaterThan(0);
+      for (const entry of log.entries) {
+        expect(["\r", "\n", "\u001b"].some((char) => entry.message.includes(char))).toBe(false);
+        for (const value of Object.values(entry.details)) {
+          expect(
+            typeof value === "string" && ["\r", "\n", "\u001b"].some((char) => value.includes(char)),
+          ).toBe(false);
+        }
+      }
+    });
+
     it("refuses an unknown SNS message type with 400", async () => {
       const { handler } = harness(subject);
       const envelope = { ...valid(), Type: "Gossip" } as unknown as SnsEnvelope;

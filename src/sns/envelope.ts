@@ -25,6 +25,22 @@ export interface SnsEnvelopeHeaders {
   rawDelivery?: string | null;
 }
 
+/**
+ * Options of {@link parseSnsEnvelope}.
+ *
+ * @example
+ * ```ts
+ * const options: SnsEnvelopeParseOptions = { requireSnsHeaders: true };
+ * ```
+ */
+export interface SnsEnvelopeParseOptions {
+  /**
+   * Refuse a request without `x-amz-sns-message-type` or `x-amz-sns-message-id` (SNS always sends
+   * both over HTTP). The webhooks turn this on; leave it off for envelopes that came without HTTP.
+   */
+  requireSnsHeaders?: boolean;
+}
+
 const COMMON_FIELDS = [
   "Type",
   "MessageId",
@@ -45,6 +61,26 @@ const REQUIRED_FIELDS: Record<SnsMessageType, readonly string[]> = {
 // notification: with raw message delivery on, SNS posts exactly that object with no envelope.
 const SES_EVENT_KEYS = ["eventType", "notificationType", "mail", "receipt"];
 
+// The fields SNS signs (see canonicalString). None but Message may hold a control character: the
+// canonical string separates fields with "\n", so a line break in, say, MessageId could shift a
+// signed Subject into it (changing the event id without breaking the signature), and anything
+// logged from these fields must stay on one line.
+const SIGNED_FIELDS = [
+  "MessageId",
+  "Subject",
+  "Timestamp",
+  "TopicArn",
+  "Type",
+  "SubscribeURL",
+  "Token",
+] as const;
+// C0, DEL and C1 (NEL, U+0085, is a line break to some log viewers).
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Message is free text (a SubscriptionConfirmation's has two lines): tab, LF and CR stay allowed.
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const MESSAGE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 const RAW_DELIVERY_MESSAGE =
   "This request is an SNS raw message delivery: it carries no SNS envelope and no signature, so it " +
   "cannot be verified. Turn raw message delivery OFF on the SNS subscription.";
@@ -53,9 +89,10 @@ const RAW_DELIVERY_MESSAGE =
  * Parse and check the body of an SNS HTTP(S) POST.
  *
  * Checks: the body is a JSON object; raw message delivery is off; `Type` is one SNS sends; every
- * field that type requires is a string; the `x-amz-sns-message-type` / `x-amz-sns-message-id`
- * headers, when given, match the body (a mismatch means a forged or misrouted request). Unknown
- * keys are dropped. The signature is NOT checked here.
+ * field that type requires is a string; no signed field holds a control character (Message may
+ * hold tab, CR and LF); the `x-amz-sns-message-type` / `x-amz-sns-message-id` headers, when
+ * given, match the body (a mismatch means a forged or misrouted request), and with
+ * `requireSnsHeaders` both must be given. Unknown keys are dropped. The signature is NOT checked here.
  *
  * @throws WebhookValidationError (httpStatus 400) for anything malformed.
  * @example
@@ -68,7 +105,11 @@ const RAW_DELIVERY_MESSAGE =
  * await verifier.verify(envelope);
  * ```
  */
-export function parseSnsEnvelope(bodyText: string, headers: SnsEnvelopeHeaders = {}): SnsEnvelope {
+export function parseSnsEnvelope(
+  bodyText: string,
+  headers: SnsEnvelopeHeaders = {},
+  options: SnsEnvelopeParseOptions = {},
+): SnsEnvelope {
   if (headers.rawDelivery?.trim().toLowerCase() === "true") {
     throw new WebhookValidationError(RAW_DELIVERY_MESSAGE);
   }
@@ -86,6 +127,16 @@ export function parseSnsEnvelope(bodyText: string, headers: SnsEnvelopeHeaders =
   }
   const envelope = envelopeFromObject(parsed);
   // Headers are checked after the body so the message can name what actually arrived.
+  if (options.requireSnsHeaders === true) {
+    for (const [value, name] of [
+      [headers.messageType, "x-amz-sns-message-type"],
+      [headers.messageId, "x-amz-sns-message-id"],
+    ] as const) {
+      if (value == null) {
+        throw new WebhookValidationError(`The ${name} header is missing (SNS always sends it)`);
+      }
+    }
+  }
   if (headers.messageType != null && headers.messageType !== envelope.Type) {
     throw new WebhookValidationError("x-amz-sns-message-type header does not match the body's Type");
   }
@@ -168,12 +219,12 @@ function envelopeFromObject(body: Record<string, unknown>): SnsEnvelope {
     SigningCertURL: fields.SigningCertURL as string,
   };
   if (type !== "Notification") {
-    return {
+    return checkControlCharacters({
       Type: type,
       ...common,
       Token: fields.Token as string,
       SubscribeURL: fields.SubscribeURL as string,
-    };
+    });
   }
   const notification: SnsEnvelope = {
     Type: type,
@@ -190,7 +241,33 @@ function envelopeFromObject(body: Record<string, unknown>): SnsEnvelope {
   if (Object.hasOwn(body, "MessageAttributes")) {
     notification.MessageAttributes = parseMessageAttributes(body.MessageAttributes);
   }
-  return notification;
+  return checkControlCharacters(notification);
+}
+
+/**
+ * Refuse control characters in the fields SNS signs: none at all in `MessageId`, `Subject`,
+ * `Timestamp`, `TopicArn`, `Type`, `SubscribeURL` and `Token`; none but tab, CR and LF in
+ * `Message`. The verifier runs it too, for envelopes that did not come through this parser.
+ *
+ * @throws WebhookValidationError (httpStatus 400) naming the field.
+ * @returns `envelope`
+ * @example
+ * ```ts
+ * checkControlCharacters(envelope); // throws for a MessageId of "1\nSubject\nHi"
+ * ```
+ */
+export function checkControlCharacters<T extends SnsEnvelope>(envelope: T): T {
+  const fields = envelope as unknown as Record<string, unknown>;
+  for (const name of SIGNED_FIELDS) {
+    const value = fields[name];
+    if (typeof value === "string" && CONTROL.test(value)) {
+      throw new WebhookValidationError(`SNS ${envelope.Type} field ${name} contains a control character`);
+    }
+  }
+  if (MESSAGE_CONTROL.test(envelope.Message)) {
+    throw new WebhookValidationError(`SNS ${envelope.Type} field Message contains a control character`);
+  }
+  return envelope;
 }
 
 function parseMessageAttributes(value: unknown): Record<string, SnsMessageAttribute> {

@@ -26,7 +26,7 @@ export type {
   SnsUnsubscribeConfirmation,
 } from "./types";
 export { lambdaRecordToEnvelope, parseSnsEnvelope } from "./envelope";
-export type { SnsEnvelopeHeaders } from "./envelope";
+export type { SnsEnvelopeHeaders, SnsEnvelopeParseOptions } from "./envelope";
 export { canonicalString } from "./canonical";
 export {
   checkSigningCertUrl,

@@ -10,6 +10,7 @@ import { verify as cryptoVerify } from "node:crypto";
 import { ConfigurationError, WebhookValidationError } from "../errors";
 import { canonicalString } from "./canonical";
 import { createCertificateCache, type CertificateCache } from "./cert-cache";
+import { checkControlCharacters } from "./envelope";
 import type { CertificateFetcher } from "./cert-fetcher";
 import { checkSigningCertUrl, defaultCertUrlPolicy, type CertUrlPolicy } from "./cert-url-policy";
 import type { SnsEnvelope } from "./types";
@@ -30,9 +31,10 @@ export interface SnsVerifierOptions {
   /** A cache to share between verifiers; default a private cache of 100 entries. */
   cache?: CertificateCache;
   /**
-   * Refuse messages whose `Timestamp` is further than this from now (replay protection). Off by
-   * default. At least 3600: SNS may retry a delivery for up to one hour under a custom retry
-   * policy, and a shorter window would drop those legitimate late retries.
+   * Refuse messages whose `Timestamp` is further than this from now (replay protection). Default
+   * 3600, and at least 3600: SNS may retry a delivery for up to one hour under a custom retry
+   * policy, and a shorter window would drop those legitimate late retries. `Infinity` turns the
+   * window off (a captured request is then accepted forever).
    */
   maxAgeSeconds?: number;
   /** The clock, in epoch milliseconds; for tests. Default `Date.now`. */
@@ -58,8 +60,10 @@ export interface SnsVerifier {
   verify(envelope: SnsEnvelope): Promise<void>;
 }
 
-/** SNS's longest retry span (custom delivery policies are capped at 3,600 s). */
+/** SNS's longest retry span (custom delivery policies are capped at 3,600 s): minimum and default. */
 const MIN_MAX_AGE_SECONDS = 3600;
+// Canonical base64 with its padding, nothing else (no whitespace, no base64url, no data after "=").
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // Accepted-URL memo size: a handful of (certificate, topic) pairs is the steady state.
 const URL_MEMO_LIMIT = 256;
 
@@ -72,7 +76,7 @@ const URL_MEMO_LIMIT = 256;
  * ```ts
  * import { createSnsVerifier, parseSnsEnvelope } from "mailroom-ses/sns";
  *
- * const verifier = createSnsVerifier({ maxAgeSeconds: 3600 });
+ * const verifier = createSnsVerifier(); // refuses messages more than 3600 s from now
  * const envelope = parseSnsEnvelope(body, { messageType: request.headers.get("x-amz-sns-message-type") });
  * await verifier.verify(envelope);
  * ```
@@ -112,17 +116,15 @@ export function createSnsVerifier(options: SnsVerifierOptions = {}): SnsVerifier
       if (maxAgeMs !== undefined) {
         checkFreshness(envelope.Timestamp, now(), maxAgeMs);
       }
+      const signature = decodeSignature(envelope.Signature);
+      // A line break inside a field could move a signed value into another field (issue 11 §7).
+      checkControlCharacters(envelope);
       const url = envelope.SigningCertURL;
       checkUrl(url, envelope.TopicArn);
       const key = cache.peek(url) ?? (await cache.get(url));
       let valid: boolean;
       try {
-        valid = cryptoVerify(
-          algorithm,
-          Buffer.from(canonicalString(envelope), "utf8"),
-          key,
-          Buffer.from(envelope.Signature, "base64"),
-        );
+        valid = cryptoVerify(algorithm, Buffer.from(canonicalString(envelope), "utf8"), key, signature);
       } catch {
         // OpenSSL refuses some malformed signatures outright instead of answering false.
         valid = false;
@@ -144,11 +146,35 @@ function algorithmOf(signatureVersion: string): "sha1" | "sha256" {
   throw new WebhookValidationError("Unsupported SNS SignatureVersion (expected 1 or 2)");
 }
 
+/**
+ * The signature's bytes. Buffer's decoder skips characters it does not know and ignores data
+ * after padding, so many spellings would decode to the same bytes: only the one canonical base64
+ * text SNS sends is accepted.
+ */
+function decodeSignature(text: string): Buffer {
+  if (!BASE64.test(text)) {
+    throw new WebhookValidationError("SNS message Signature is not canonical base64");
+  }
+  const bytes = Buffer.from(text, "base64");
+  // The regex admits non-zero bits in the last character before padding; re-encoding refuses them.
+  if (bytes.toString("base64") !== text) {
+    throw new WebhookValidationError("SNS message Signature is not canonical base64");
+  }
+  return bytes;
+}
+
 function maxAgeMilliseconds(maxAgeSeconds: number | undefined): number | undefined {
   if (maxAgeSeconds === undefined) {
-    return undefined;
+    return MIN_MAX_AGE_SECONDS * 1000;
   }
-  if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds < MIN_MAX_AGE_SECONDS) {
+  if (maxAgeSeconds === Number.POSITIVE_INFINITY) {
+    return undefined; // explicitly off
+  }
+  if (
+    typeof maxAgeSeconds !== "number" ||
+    Number.isNaN(maxAgeSeconds) ||
+    maxAgeSeconds < MIN_MAX_AGE_SECONDS
+  ) {
     throw new ConfigurationError(
       `createSnsVerifier: maxAgeSeconds must be at least ${MIN_MAX_AGE_SECONDS} (SNS retries a ` +
         "delivery for up to one hour; a shorter window drops legitimate retries)",

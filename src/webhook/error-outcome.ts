@@ -7,6 +7,7 @@
  */
 import { ApiError, ConfigurationError, WebhookValidationError } from "../errors";
 import { CallbackError } from "./callback";
+import { logSafe } from "./log-safe";
 import type { WebhookLogger, WebhookOutcome } from "./types";
 
 /**
@@ -47,7 +48,12 @@ export function outcomeForError(
   context: ErrorContext,
   logger: WebhookLogger,
 ): WebhookOutcome {
-  const details = { ...context, reason: error instanceof Error ? error.message : String(error) };
+  // Request-derived values go into the log: kept on one line whatever they hold.
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) {
+    details[key] = typeof value === "string" ? logSafe(value) : value;
+  }
+  details.reason = logSafe(error instanceof Error ? error.message : String(error));
   if (error instanceof WebhookValidationError) {
     return validationOutcome(error, details, logger);
   }

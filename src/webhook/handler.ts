@@ -9,6 +9,7 @@ import { WebhookValidationError } from "../errors";
 import { parseSnsEnvelope } from "../sns/envelope";
 import type { SnsEnvelope } from "../sns/types";
 import { outcomeForError } from "./error-outcome";
+import { logSafe } from "./log-safe";
 import { processEnvelope } from "./process-envelope";
 import { readBodyText } from "./read-body";
 import { resolveWebhookSettings, type WebhookSettings } from "./settings";
@@ -116,8 +117,8 @@ function authenticate(request: WebhookRequest, settings: WebhookSettings): Webho
     // Never log what was sent: it may be a near-miss of the real secret.
     settings.logger.warn("SNS webhook refused a request with wrong basic-auth credentials", {
       status: 403,
-      topicArn: request.header("x-amz-sns-topic-arn") ?? undefined,
-      messageId: request.header("x-amz-sns-message-id") ?? undefined,
+      topicArn: logSafe(request.header("x-amz-sns-topic-arn") ?? undefined),
+      messageId: logSafe(request.header("x-amz-sns-message-id") ?? undefined),
     });
     return { status: 403, body: "Invalid credentials" };
   }
@@ -125,11 +126,17 @@ function authenticate(request: WebhookRequest, settings: WebhookSettings): Webho
 }
 
 function parseRequestEnvelope(request: WebhookRequest, body: string): SnsEnvelope {
-  const envelope = parseSnsEnvelope(body, {
-    messageType: request.header("x-amz-sns-message-type"),
-    messageId: request.header("x-amz-sns-message-id"),
-    rawDelivery: request.header("x-amz-sns-rawdelivery"),
-  });
+  const envelope = parseSnsEnvelope(
+    body,
+    {
+      messageType: request.header("x-amz-sns-message-type"),
+      messageId: request.header("x-amz-sns-message-id"),
+      rawDelivery: request.header("x-amz-sns-rawdelivery"),
+    },
+    // SNS always sends both over HTTP; without the id header a signed Subject could be shifted
+    // into MessageId (same signature, another event id).
+    { requireSnsHeaders: true },
+  );
   const topicHeader = request.header("x-amz-sns-topic-arn");
   if (topicHeader !== null && topicHeader !== envelope.TopicArn) {
     throw new WebhookValidationError("x-amz-sns-topic-arn header does not match the body's TopicArn");

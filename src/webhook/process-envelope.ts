@@ -9,6 +9,7 @@ import { parseTopicArn } from "../sns/cert-url-policy";
 import type { SnsEnvelope, SnsNotification, SnsSubscriptionConfirmation } from "../sns/types";
 import { runOnce, type RunOnceResult } from "../store/dedupe-run-once";
 import { outcomeForError } from "./error-outcome";
+import { logSafe } from "./log-safe";
 import type { WebhookSettings } from "./settings";
 import type { NotificationProcessor, WebhookOutcome } from "./types";
 
@@ -67,8 +68,8 @@ export async function processEnvelope(
       case "UnsubscribeConfirmation":
         // Its Token/SubscribeURL would subscribe the endpoint again: deliberately unused.
         settings.logger.warn("SNS unsubscribed this webhook from a topic; not re-subscribing", {
-          topicArn: envelope.TopicArn,
-          messageId: envelope.MessageId,
+          topicArn: logSafe(envelope.TopicArn),
+          messageId: logSafe(envelope.MessageId),
         });
         return { status: 200, body: "Unsubscribe confirmation ignored" };
     }
@@ -156,12 +157,15 @@ async function handleSubscription(
   const refusal = subscriptionRefusal(topicArn, context, settings);
   if (refusal !== undefined) {
     const status = settings.autoConfirm ? 403 : 200;
-    // The token lets the operator confirm by hand; it is not a credential of ours.
+    // The token lets the operator confirm by hand; it is not a credential of ours. Unverified
+    // values (verifySignature: false) are made log-safe: they must not forge log lines.
+    const topic = logSafe(topicArn);
+    const token = logSafe(envelope.Token);
     settings.logger.warn(
-      `Not confirming the SNS subscription to topic '${topicArn}': ${refusal}. If the topic is yours, ` +
+      `Not confirming the SNS subscription to topic '${topic}': ${refusal}. If the topic is yours, ` +
         `confirm it by hand in the SNS console or with: aws sns confirm-subscription --topic-arn ` +
-        `${topicArn} --token ${envelope.Token} --authenticate-on-unsubscribe true`,
-      { status, topicArn, token: envelope.Token, messageId: envelope.MessageId },
+        `${topic} --token ${token} --authenticate-on-unsubscribe true`,
+      { status, topicArn: topic, token, messageId: logSafe(envelope.MessageId) },
     );
     return { status, body: settings.autoConfirm ? "Subscription confirmation refused" : "Not confirmed" };
   }

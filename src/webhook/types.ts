@@ -101,7 +101,7 @@ export interface WebhookOutcome {
  *
  * @example
  * ```ts
- * const verifySignature: SignatureVerificationOptions = { maxAgeSeconds: 3600 };
+ * const verifySignature: SignatureVerificationOptions = { maxAgeSeconds: 7200 };
  * ```
  */
 export interface SignatureVerificationOptions {
@@ -109,7 +109,10 @@ export interface SignatureVerificationOptions {
   fetchCertificate?: CertificateFetcher;
   /** Which `SigningCertURL`s may be downloaded; default bound to the TopicArn's region and partition. */
   certUrlPolicy?: CertUrlPolicy;
-  /** Refuse messages older (or newer) than this; off by default, at least 3600 when set. */
+  /**
+   * Refuse messages whose Timestamp is further than this from now, in seconds (replay protection).
+   * Default 3600 (SNS retries for up to an hour), at least 3600; `Infinity` turns the window off.
+   */
   maxAgeSeconds?: number;
 }
 

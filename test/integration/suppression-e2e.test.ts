@@ -34,7 +34,8 @@ describe("suppression, end to end", () => {
     const tracking = amazonSesTrackingWebhook({
       secret,
       allowedTopicArns: [signer.topicArn],
-      verifySignature: { fetchCertificate: signer.fetchCertificate },
+      // Fixed SNS timestamps (the suppression dates come from them): no freshness window.
+      verifySignature: { fetchCertificate: signer.fetchCertificate, maxAgeSeconds: Number.POSITIVE_INFINITY },
       suppression: webhookStore,
       onEvent: (event) => void events.push(event),
     });

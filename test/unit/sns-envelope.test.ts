@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { canonicalString } from "../../src/sns/canonical";
 import { lambdaRecordToEnvelope, parseSnsEnvelope } from "../../src/sns/envelope";
 import type { SnsEnvelope } from "../../src/sns/types";
 import { createSnsVerifier } from "../../src/sns/verify";
@@ -266,5 +267,101 @@ describe("lambdaRecordToEnvelope", () => {
     const sns = lambdaShape(notification);
     delete sns.SigningCertUrl;
     await expectWebhookError(() => lambdaRecordToEnvelope({ Sns: sns }), 400, /SigningCertURL/);
+  });
+});
+
+describe("envelope strictness (issue 11 §7)", () => {
+  it("requires the x-amz-sns-message-type and x-amz-sns-message-id headers when asked to (the HTTP path)", async () => {
+    const body = JSON.stringify(notification);
+    const strict = { requireSnsHeaders: true };
+    expect(parseSnsEnvelope(body, headersOf(notification), strict)).toEqual(notification);
+    await expectWebhookError(
+      () => parseSnsEnvelope(body, { messageId: notification.MessageId }, strict),
+      400,
+      /x-amz-sns-message-type header is missing/,
+    );
+    await expectWebhookError(
+      () => parseSnsEnvelope(body, { messageType: "Notification", messageId: null }, strict),
+      400,
+      /x-amz-sns-message-id header is missing/,
+    );
+  });
+
+  it("refuses a signed Subject shifted into MessageId through the canonical string", async () => {
+    const signed = signer.notification({ message: "m", subject: "Hello" });
+    const { Subject: _subject, ...withoutSubject } = signed;
+    const shifted = { ...withoutSubject, MessageId: `${signed.MessageId}\nSubject\nHello` };
+    // The attack itself: the canonical string, hence the signature, is unchanged.
+    expect(canonicalString(shifted as SnsEnvelope)).toBe(canonicalString(signed));
+    const verifier = createSnsVerifier({ fetchCertificate: signer.fetchCertificate });
+    await expectWebhookError(
+      () => verifier.verify(shifted as SnsEnvelope),
+      400,
+      /MessageId contains a control/,
+    );
+    await expectWebhookError(
+      () => parseSnsEnvelope(JSON.stringify(shifted)),
+      400,
+      /MessageId contains a control character/,
+    );
+  });
+
+  const controls: [string, string][] = [
+    ["CR LF", "\r\n"],
+    ["LF", "\n"],
+    ["NUL", "\u0000"],
+    ["ESC", "\u001b"],
+    ["DEL", "\u007f"],
+    ["NEL (U+0085)", "\u0085"],
+  ];
+  const fields: [SnsEnvelope, string][] = [
+    [notification, "MessageId"],
+    [notification, "TopicArn"],
+    [notification, "Timestamp"],
+    [notification, "Subject"],
+    [subscription, "Token"],
+    [subscription, "SubscribeURL"],
+    [unsubscription, "Token"],
+  ];
+  it.each(
+    fields.flatMap(([envelope, field]) =>
+      controls.map(([name, char]) => [envelope.Type, field, name, char, envelope] as const),
+    ),
+  )("refuses a %s whose %s contains %s", async (_type, field, _name, char, envelope) => {
+    const record = envelope as unknown as Record<string, string>;
+    const changed = { ...envelope, [field]: `${record[field]?.slice(0, 5)}${char}x` };
+    await expectWebhookError(
+      () => parseSnsEnvelope(JSON.stringify(changed)),
+      400,
+      new RegExp(`${field} contains a control character`),
+    );
+  });
+
+  it("refuses control characters other than tab, CR and LF in Message, and keeps those three", async () => {
+    for (const char of ["\u0000", "\u0007", "\u001b", "\u007f"]) {
+      const changed = { ...notification, Message: `a${char}b` };
+      await expectWebhookError(
+        () => parseSnsEnvelope(JSON.stringify(changed)),
+        400,
+        /Message contains a control character/,
+      );
+    }
+    // A SubscriptionConfirmation's Message is two lines of text.
+    expect(subscription.Message).toContain("\n");
+    const text = { ...notification, Message: "line 1\r\nline 2\tend" };
+    expect(parseSnsEnvelope(JSON.stringify(text)).Message).toBe("line 1\r\nline 2\tend");
+  });
+
+  it("applies the same checks to SNS-triggered Lambda records", async () => {
+    const { SigningCertURL, UnsubscribeURL, ...rest } = notification as typeof notification & {
+      UnsubscribeURL: string;
+    };
+    const record = { Sns: { ...rest, SigningCertUrl: SigningCertURL, UnsubscribeUrl: UnsubscribeURL } };
+    expect(lambdaRecordToEnvelope(record).MessageId).toBe(notification.MessageId);
+    await expectWebhookError(
+      () => lambdaRecordToEnvelope({ Sns: { ...record.Sns, TopicArn: `${notification.TopicArn}\r\nX` } }),
+      400,
+      /TopicArn contains a control character/,
+    );
   });
 });

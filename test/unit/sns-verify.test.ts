@@ -54,7 +54,7 @@ describe("createSnsVerifier: tampering is refused (403)", () => {
     ["Subject added", { ...note, Subject: "added" }],
     ["Subject removed", withoutSubject],
     ["Subject changed", { ...noteWithSubject, Subject: "changed" }],
-    ["Timestamp", { ...note, Timestamp: "2030-01-01T00:00:00.000Z" }],
+    ["Timestamp", { ...note, Timestamp: new Date(Date.now() + 60_000).toISOString() }],
     ["TopicArn (same region)", { ...note, TopicArn: "arn:aws:sns:us-east-1:123456789012:other-topic" }],
     ["Type (subscribe -> unsubscribe)", { ...sub, Type: "UnsubscribeConfirmation" }],
     ["Type (unsubscribe -> subscribe)", { ...unsub, Type: "SubscriptionConfirmation" }],
@@ -63,7 +63,7 @@ describe("createSnsVerifier: tampering is refused (403)", () => {
     ["confirmation Message", { ...unsub, Message: "changed" }],
     [
       "confirmation Timestamp",
-      { ...sub, Timestamp: "2020-01-01T00:00:00.000Z" } as SnsSubscriptionConfirmation,
+      { ...sub, Timestamp: new Date(Date.now() - 60_000).toISOString() } as SnsSubscriptionConfirmation,
     ],
   ];
   it.each(tampered)("refuses a tampered %s", async (_field, envelope) => {
@@ -87,7 +87,11 @@ describe("createSnsVerifier: tampering is refused (403)", () => {
       () => verifierFor().verify({ ...v1, Signature: v1.Signature.slice(0, 40) }),
       403,
     );
-    await expectWebhookError(() => verifierFor().verify({ ...v1, Signature: "!!!not base64!!!" }), 403);
+    await expectWebhookError(
+      () => verifierFor().verify({ ...v1, Signature: "!!!not base64!!!" }),
+      400,
+      /base64/,
+    );
   });
 });
 
@@ -221,13 +225,25 @@ describe("freshness window (maxAgeSeconds)", () => {
   const at = (offsetMs: number): SnsEnvelope =>
     signer.notification({ message: "m", timestamp: new Date(now + offsetMs) });
 
-  it("is off by default: an old message still verifies", async () => {
+  it("is one hour by default: a captured message is refused once it is older (issue 11 §7)", async () => {
+    const verifier = createSnsVerifier({ fetchCertificate: signer.fetchCertificate, now: () => now });
+    await expect(verifier.verify(at(-3_600_000))).resolves.toBeUndefined();
+    await expectWebhookError(() => verifier.verify(at(-3_600_001)), 403, /Timestamp/);
     const old = signer.notification({ message: "m", timestamp: "2019-01-01T00:00:00.000Z" });
-    await expect(verifierFor().verify(old)).resolves.toBeUndefined();
+    await expectWebhookError(() => verifierFor().verify(old), 403, /outside the accepted window/);
+  });
+
+  it("can be turned off explicitly with maxAgeSeconds: Infinity (the old behaviour)", async () => {
+    const old = signer.notification({ message: "m", timestamp: "2019-01-01T00:00:00.000Z" });
+    const verifier = createSnsVerifier({
+      fetchCertificate: signer.fetchCertificate,
+      maxAgeSeconds: Number.POSITIVE_INFINITY,
+    });
+    await expect(verifier.verify(old)).resolves.toBeUndefined();
   });
 
   it("refuses windows shorter than SNS's one-hour retry span at creation", () => {
-    for (const maxAgeSeconds of [0, 900, 3599, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const maxAgeSeconds of [0, 900, 3599, -1, Number.NaN, Number.NEGATIVE_INFINITY]) {
       expect(() => createSnsVerifier({ maxAgeSeconds })).toThrow(ConfigurationError);
     }
     expect(() => createSnsVerifier({ maxAgeSeconds: 900 })).toThrow(/at least 3600/);
@@ -247,9 +263,35 @@ describe("freshness window (maxAgeSeconds)", () => {
     await expectWebhookError(() => verifier.verify(at(2 * 3_600_000)), 403, /Timestamp/);
   });
 
+  it("refuses an unparsable Timestamp with 400 by default", async () => {
+    const envelope = signer.notification({ message: "m", timestamp: "yesterday-ish" });
+    await expectWebhookError(() => verifierFor().verify(envelope), 400, /Timestamp/);
+  });
+
   it("refuses an unparsable Timestamp with 400 when the window is on", async () => {
     const verifier = createSnsVerifier({ fetchCertificate: signer.fetchCertificate, maxAgeSeconds: 7200 });
     const envelope = signer.notification({ message: "m", timestamp: "yesterday-ish" });
     await expectWebhookError(() => verifier.verify(envelope), 400, /Timestamp/);
+  });
+});
+
+describe("strict Signature decoding (issue 11 §7)", () => {
+  const envelope = signer.notification({ message: "m" });
+  const signature = envelope.Signature;
+  it.each([
+    ["a character outside base64", `${signature.slice(0, 10)}!${signature.slice(11)}`],
+    ["whitespace inside", `${signature.slice(0, 20)} ${signature.slice(20)}`],
+    ["a line break inside", `${signature.slice(0, 20)}\n${signature.slice(20)}`],
+    ["a base64url '-'", `-${signature.slice(1)}`],
+    ["a base64url '_'", `_${signature.slice(1)}`],
+    ["missing padding", signature.replace(/=+$/, "")],
+    ["extra data after the padding", `${signature}AAAA`],
+    ["trailing garbage", `${signature}@@`],
+  ])("refuses a Signature with %s", async (_case, changed) => {
+    await expectWebhookError(() => verifierFor().verify({ ...envelope, Signature: changed }), 400, /base64/);
+  });
+
+  it("still accepts the canonical encoding", async () => {
+    await expect(verifierFor().verify(envelope)).resolves.toBeUndefined();
   });
 });
