@@ -421,3 +421,51 @@ describe("sesEvents.received round-trips through sesReceivedToInboundEvent", () 
     expect([...keyPaths(built)].sort()).toEqual([...keyPaths(fixture)].sort());
   });
 });
+
+describe("sesEvents rebuild SES's examples: same facts in, the fixtures' expected events out", () => {
+  const { readJson } = fixtureCases("ses-tracking");
+  const customTags = { myCustomTag1: ["myCustomTagValue1"], myCustomTag2: ["myCustomTagValue2"] };
+  const example = "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000";
+  const cases: Record<string, object> = {
+    "event-bounce-permanent": sesEvents.bounce({
+      messageId: example,
+      destination: ["recipient@example.com"],
+      tags: ["tag 1", "tag 2"],
+      metadata: { meta1: "string", meta2: 2 },
+      sesTags: customTags,
+    }),
+    "event-click": sesEvents.click({
+      messageId: example,
+      destination: ["recipient@example.com"],
+      sesTags: customTags,
+      link: "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/",
+      userAgent:
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/60.0.3112.90 Safari/537.36",
+    }),
+    "notification-delivery": sesEvents.delivery({
+      format: "notification",
+      messageId: "00000138111222aa-33322211-cccc-cccc-cccc-ddddaaaa0680-000000",
+      destination: ["jane@example.com", "mary@example.com", "richard@example.com"],
+      recipients: ["jane@example.com"],
+      smtpResponse: "250 ok:  Message 64111812 accepted",
+    }),
+  };
+
+  it.each(Object.keys(cases))("%s", (name) => {
+    const body = readJson(`${name}.json`) as { MessageId: string; Timestamp: string; TopicArn: string };
+    const events = sesEventToTrackingEvents(JSON.parse(JSON.stringify(cases[name])), {
+      messageId: body.MessageId,
+      timestamp: body.Timestamp,
+      topicArn: body.TopicArn,
+    });
+    const comparable = events.map(({ raw: _raw, ...event }) =>
+      Object.fromEntries(
+        Object.entries(event).map(([key, value]) => [
+          key,
+          value instanceof Date ? value.toISOString() : (value ?? null),
+        ]),
+      ),
+    );
+    expect(comparable).toStrictEqual(readJson(`${name}.expected.json`));
+  });
+});
