@@ -149,6 +149,11 @@ const REFUSALS: RefusalCase[] = [
     message: { ...base, templateId: "welcome", mergeGlobalData: { count: Number.NaN } },
     error: { name: "SerializationError", code: "serialization_error" },
   },
+  {
+    name: "metadata JSON cannot hold",
+    message: { ...base, subject: "Hi", text: "Hi", metadata: { total: Number.POSITIVE_INFINITY } },
+    error: { name: "SerializationError", code: "serialization_error" },
+  },
 ];
 
 /** Messages both backends must accept (controls: the table is not refusing everything). */
