@@ -20,6 +20,7 @@ export type { MailerBackend, SendContext, BackendResult } from "./backend";
 // The message model
 export type {
   AddressInput,
+  AddressObject,
   Alternative,
   Attachment,
   EmailMessage,
@@ -52,6 +53,7 @@ export {
   InvalidAddressError,
   InvalidMessageError,
   MailroomError,
+  QueueUnavailableError,
   RecipientsRefusedError,
   SerializationError,
   UnsupportedFeatureError,

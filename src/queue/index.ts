@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { createMailQueue } from "mailroom-ses/queue";
- * const queue = createMailQueue({ redis: "redis://127.0.0.1:6379" });
+ * const queue = createMailQueue({ redis: "redis://127.0.0.1:6379" }); // or { memory: true }
  * ```
  *
  * @module
@@ -19,12 +19,14 @@ export type {
   MailJobResult,
   MailJobState,
   MailQueue,
+  MailQueueBaseOptions,
   MailQueueOptions,
   MailWorker,
   MailWorkerOptions,
   RedisConnectionOptions,
 } from "./types";
 export type { JobErrorInfo } from "./serialize";
+export { QueueUnavailableError } from "../errors";
 export { createRetryPolicy } from "./retry-policy";
 export type { RetryDecision, RetryEvent, RetryOptions, RetryPolicy } from "./retry-policy";
 export { classifySesError } from "./classify-error";

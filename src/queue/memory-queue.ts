@@ -14,7 +14,7 @@ import { messageWeight } from "./recipient-weight";
 import { createRetryPolicy } from "./retry-policy";
 import { describeError, deserializeMessage, serializeMessage } from "./serialize";
 import { finishedResult, pollForResult } from "./job-result";
-import type { MailJobResult, MailQueue, MailQueueOptions, MailWorker, MailWorkerOptions } from "./types";
+import type { MailJobResult, MailQueue, MailQueueBaseOptions, MailWorker, MailWorkerOptions } from "./types";
 import { QUEUE_RETRY_DEFAULTS, retriesUnknownOutcome } from "./queue-defaults";
 
 interface MemoryJob {
@@ -31,7 +31,7 @@ interface MemoryJob {
 }
 
 /**
- * Create an in-process mail queue (what `createMailQueue()` returns without `redis`).
+ * Create an in-process mail queue (what `createMailQueue({ memory: true })` returns).
  *
  * @example
  * ```ts
@@ -40,7 +40,7 @@ interface MemoryJob {
  * const mailerWithQueue = createMailer({ backend, queue });
  * ```
  */
-export function createMemoryMailQueue(options: Omit<MailQueueOptions, "redis"> = {}): MailQueue {
+export function createMemoryMailQueue(options: MailQueueBaseOptions = {}): MailQueue {
   const jobs = new Map<string, MemoryJob>();
   const pumps = new Set<() => void>();
   const workers = new Set<MailWorker>();

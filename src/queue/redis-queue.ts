@@ -6,7 +6,10 @@
  */
 import type * as BullMQ from "bullmq";
 
-import { ConfigurationError } from "../errors";
+import type { Redis as IORedis } from "ioredis";
+
+import { ConfigurationError, QueueUnavailableError } from "../errors";
+import { REDIS_COMMAND_TIMEOUT_MS, openRedis } from "../store/redis-connection";
 import { finishedResult, pollForResult } from "./job-result";
 import { asProgressRecord, attemptMailJob } from "./process-job";
 import type { JobStep, StoredOutcome } from "./process-job";
@@ -15,7 +18,14 @@ import { messageWeight } from "./recipient-weight";
 import { chargeExtraRecipients, globalRateWindow } from "./redis-rate";
 import { createRetryPolicy } from "./retry-policy";
 import { deserializeMessage, serializeMessage } from "./serialize";
-import type { MailJobResult, MailQueue, MailQueueOptions, MailWorker, MailWorkerOptions } from "./types";
+import type {
+  MailJobResult,
+  MailQueue,
+  MailQueueBaseOptions,
+  MailWorker,
+  MailWorkerOptions,
+  RedisConnectionOptions,
+} from "./types";
 
 /** What a job holds in Redis. */
 interface MailJobData {
@@ -56,6 +66,29 @@ async function loadBullMQ(): Promise<typeof BullMQ> {
   }
 }
 
+// What ioredis and BullMQ say when Redis cannot be reached (as opposed to a command it refused).
+const CONNECTION_FAILURE =
+  /timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|Connection is closed|max retries per request|Stream isn't writeable|enableOfflineQueue/i;
+
+/** Reject after `ms`: the one clock every queue operation answers to. */
+function deadline(ms: number, onExpire: () => Error): { promise: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onExpire()), ms);
+  });
+  promise.catch(() => undefined);
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+/** Close an ioredis client without waiting on a Redis that is not there. */
+async function closeClient(client: IORedis): Promise<void> {
+  if (client.status === "ready") {
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
+}
+
 function failedResult(job: BullMQ.Job<MailJobData, StoredOutcome>, jobId: string): MailJobResult {
   const record = asProgressRecord(job.progress);
   if (record?.outcome !== undefined) {
@@ -89,12 +122,25 @@ function failedResult(job: BullMQ.Job<MailJobData, StoredOutcome>, jobId: string
  * ```
  */
 export function createRedisMailQueue(
-  options: MailQueueOptions & { redis: NonNullable<MailQueueOptions["redis"]> },
+  options: MailQueueBaseOptions & { redis: string | RedisConnectionOptions },
 ): MailQueue {
   const name = options.name ?? "mailroom";
-  const connection = (
-    typeof options.redis === "string" ? { url: options.redis } : options.redis
-  ) as BullMQ.ConnectionOptions;
+  const timeoutMs = options.operationTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
+  const connectionInput: RedisConnectionOptions =
+    typeof options.redis === "string" ? { url: options.redis } : options.redis;
+  // Workers get their own connections (BullMQ needs a blocking one without per-request retry
+  // limits); bound how long each connection attempt may take.
+  const workerConnection = {
+    connectTimeout: timeoutMs,
+    ...connectionInput,
+  } as BullMQ.ConnectionOptions;
+  const reportError = (err: Error): void => {
+    try {
+      options.onError?.(err);
+    } catch {
+      // A throwing error callback must not become an unhandled error of the Redis client.
+    }
+  };
   const policy =
     options.retry === false ? undefined : createRetryPolicy({ ...QUEUE_RETRY_DEFAULTS, ...options.retry });
   const retryUnknownOutcome = retriesUnknownOutcome(options);
@@ -106,14 +152,70 @@ export function createRedisMailQueue(
   const workers = new Set<MailWorker>();
   let loaded: Promise<{ bull: typeof BullMQ; queue: MailBullQueue }> | undefined;
 
+  let client: IORedis | undefined;
+
   const load = () =>
-    (loaded ??= loadBullMQ().then((bull) => ({
-      bull,
-      queue: new bull.Queue<MailJobData, StoredOutcome>(name, { connection, prefix: options.prefix }),
-    })));
+    (loaded ??= loadBullMQ().then(async (bull) => {
+      // The queue's own client: commands time out, errors go to onError instead of being
+      // printed as "Unhandled error event", and it reconnects in the background.
+      const handle = await openRedis(
+        { connectTimeout: timeoutMs, commandTimeout: timeoutMs, ...connectionInput },
+        reportError,
+      );
+      client = handle.client;
+      const queue = new bull.Queue<MailJobData, StoredOutcome>(name, {
+        connection: handle.client,
+        prefix: options.prefix,
+      });
+      queue.on("error", reportError);
+      return { bull, queue };
+    }));
+
+  /**
+   * Run one queue operation against Redis within `timeoutMs`. The operation only starts once
+   * the connection is ready and the time is not up, so a timed-out call never goes out later,
+   * when Redis comes back (BullMQ would otherwise wait for the connection for ever).
+   */
+  async function bounded<T>(operation: string, run: (queue: MailBullQueue) => Promise<T>): Promise<T> {
+    let expired = false;
+    const timer = deadline(timeoutMs, () => {
+      expired = true;
+      return new QueueUnavailableError(
+        operation,
+        `Mail queue ${operation} failed: Redis did not answer within ${timeoutMs} ms`,
+      );
+    });
+    const attempt = async (): Promise<T> => {
+      const { queue } = await load();
+      await queue.waitUntilReady();
+      if (expired) {
+        throw new Error("expired"); // lost the race: the deadline already answered the caller
+      }
+      return run(queue);
+    };
+    try {
+      return await Promise.race([attempt(), timer.promise]);
+    } catch (err) {
+      if (err instanceof QueueUnavailableError || err instanceof ConfigurationError) {
+        throw err;
+      }
+      const text = err instanceof Error ? `${err.message} ${(err as { code?: string }).code ?? ""}` : "";
+      if (CONNECTION_FAILURE.test(text) || client?.status !== "ready") {
+        throw new QueueUnavailableError(operation, `Mail queue ${operation} failed: Redis is unavailable`, {
+          cause: err,
+        });
+      }
+      throw err;
+    } finally {
+      timer.clear();
+    }
+  }
 
   async function result(jobId: string): Promise<MailJobResult | undefined> {
-    const { queue } = await load();
+    return bounded("result", (queue) => readResult(queue, jobId));
+  }
+
+  async function readResult(queue: MailBullQueue, jobId: string): Promise<MailJobResult | undefined> {
     // State first, job second: a job read before it finished would carry no return value yet.
     const state = await queue.getJobState(jobId);
     const job = state === "unknown" ? undefined : await queue.getJob(jobId);
@@ -132,19 +234,46 @@ export function createRedisMailQueue(
     return { jobId, state: pending, attempts: job.attemptsMade, sendAt };
   }
 
+  /**
+   * Set (or read) the queue's global rate window. A worker started while Redis is down waits
+   * for it, reporting each failed try to onError, instead of dying.
+   */
+  async function rateWindow(
+    worker: MailWorkerOptions,
+    stopped: () => boolean,
+  ): Promise<{ max: number; duration: number } | null | "stopped"> {
+    const perSecond = options.rateLimit?.maxPerSecond;
+    for (;;) {
+      try {
+        return await bounded("work", async (queue) => {
+          const wanted = perSecond === undefined ? null : globalRateWindow(perSecond);
+          if (wanted !== null) {
+            await queue.setGlobalRateLimit(wanted.max, wanted.duration);
+            return wanted;
+          }
+          return queue.getGlobalRateLimit();
+        });
+      } catch (err) {
+        if (!(err instanceof QueueUnavailableError) || stopped()) {
+          throw err;
+        }
+        worker.onError?.(err);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, 5_000)));
+        if (stopped()) {
+          return "stopped";
+        }
+      }
+    }
+  }
+
   async function startWorker(
     worker: MailWorkerOptions,
     stopped: () => boolean,
   ): Promise<BullMQ.Worker | undefined> {
     const { bull, queue } = await load();
     const perSecond = options.rateLimit?.maxPerSecond;
-    let window = perSecond === undefined ? null : globalRateWindow(perSecond);
-    if (window !== null) {
-      await queue.setGlobalRateLimit(window.max, window.duration);
-    } else {
-      window = await queue.getGlobalRateLimit();
-    }
-    if (stopped()) {
+    const window = await rateWindow(worker, stopped);
+    if (window === "stopped" || stopped()) {
       return undefined;
     }
     const processJob = async (job: BullMQ.Job<MailJobData, StoredOutcome>): Promise<StoredOutcome> => {
@@ -180,7 +309,7 @@ export function createRedisMailQueue(
       throw new bull.UnrecoverableError(step.outcome.error.message);
     };
     const bullWorker = new bull.Worker<MailJobData, StoredOutcome>(name, processJob, {
-      connection,
+      connection: workerConnection,
       prefix: options.prefix,
       autorun: false,
       concurrency: Math.max(1, Math.floor(worker.concurrency ?? 4)),
@@ -218,21 +347,22 @@ export function createRedisMailQueue(
   const queue: MailQueue = {
     kind: "redis",
     async enqueue(message, enqueueOptions = {}) {
-      const { queue: bullQueue } = await load();
       const sendAt = enqueueOptions.sendAt ?? message.sendAt ?? undefined;
       const data: MailJobData = {
         message: serializeMessage(message),
         weight: messageWeight(message),
         sendAt: sendAt?.getTime(),
       };
-      const job = await bullQueue.add(JOB_NAME, data, {
-        jobId: enqueueOptions.jobId,
-        delay: sendAt === undefined ? 0 : Math.max(0, sendAt.getTime() - Date.now()),
-        attempts: policy?.maxAttempts ?? 1,
-        backoff: { type: BACKOFF_TYPE },
-        removeOnComplete: keep,
-        removeOnFail: keep,
-      });
+      const job = await bounded("enqueue", (bullQueue) =>
+        bullQueue.add(JOB_NAME, data, {
+          jobId: enqueueOptions.jobId,
+          delay: sendAt === undefined ? 0 : Math.max(0, sendAt.getTime() - Date.now()),
+          attempts: policy?.maxAttempts ?? 1,
+          backoff: { type: BACKOFF_TYPE },
+          removeOnComplete: keep,
+          removeOnFail: keep,
+        }),
+      );
       return job.id ?? "";
     },
     result,
@@ -246,7 +376,13 @@ export function createRedisMailQueue(
           closed = true;
           workers.delete(handle);
           const bullWorker = await started.catch(() => undefined);
-          await bullWorker?.close();
+          if (bullWorker === undefined) {
+            return;
+          }
+          // A graceful close waits for running jobs; with Redis gone it would wait for ever.
+          const timer = deadline(Math.max(timeoutMs, 30_000), () => new Error("close timed out"));
+          await Promise.race([bullWorker.close(), timer.promise]).catch(() => bullWorker.close(true));
+          timer.clear();
         },
       };
       workers.add(handle);
@@ -254,9 +390,21 @@ export function createRedisMailQueue(
     },
     async close() {
       await Promise.all([...workers].map((worker) => worker.close()));
-      if (loaded !== undefined) {
-        const { queue: bullQueue } = await loaded;
-        await bullQueue.close();
+      if (loaded === undefined) {
+        return;
+      }
+      const opened = await loaded.catch(() => undefined);
+      if (opened === undefined) {
+        return;
+      }
+      // BullMQ's close waits for the connection to be ready first: only ask it when it is.
+      if (client?.status === "ready") {
+        const timer = deadline(timeoutMs, () => new Error("close timed out"));
+        await Promise.race([opened.queue.close(), timer.promise]).catch(() => undefined);
+        timer.clear();
+      }
+      if (client !== undefined) {
+        await closeClient(client);
       }
     },
   };

@@ -4,29 +4,55 @@
  *
  * @module
  */
-import { ApiError, MailroomError } from "../errors";
+import { ApiError, MailroomError, SerializationError } from "../errors";
 import type { EmailMessage } from "../message/types";
 import type { RecipientStatus, RecipientStatusValue, SendStatus } from "../send-status";
 import { classifySesError } from "./classify-error";
 import type { ErrorKind } from "./classify-error";
 
-// Tagged objects for the two value types JSON cannot carry; the tag key is unlikely to collide
-// with user metadata, and the reviver only converts objects of exactly this shape.
+// The two value types JSON cannot carry become objects with this key. Why the key escaping
+// below: user data may hold the same key (metadata is the user's), and a lookalike must come
+// back as it went in. Every user key that starts with "$" gains one more "$" on the way in and
+// loses it on the way out, so an object whose key is exactly "$mailroom" is always ours.
 const TAG = "$mailroom";
 
 type Tagged = { [TAG]: "bytes"; base64: string } | { [TAG]: "date"; iso: string };
 
-function isTagged(value: unknown): value is Tagged {
-  if (typeof value !== "object" || value === null) {
-    return false;
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Rename `$key` to `$$key`; Object.fromEntries defines own properties (even "__proto__"). */
+function escapeKeys(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key.startsWith("$") ? `$${key}` : key, v]),
+  );
+}
+
+function unescapeKeys(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key.startsWith("$$") ? key.slice(1) : key, v]),
+  );
+}
+
+function revive(value: Record<string, unknown>): unknown {
+  if (!Object.hasOwn(value, TAG)) {
+    return Object.keys(value).some((key) => key.startsWith("$$")) ? unescapeKeys(value) : value;
   }
-  const keys = Object.keys(value);
-  return keys.length === 2 && keys.includes(TAG);
+  const tagged = value as Tagged;
+  if (tagged[TAG] === "bytes" && typeof tagged.base64 === "string") {
+    return new Uint8Array(Buffer.from(tagged.base64, "base64"));
+  }
+  if (tagged[TAG] === "date" && typeof (tagged as { iso?: unknown }).iso === "string") {
+    return new Date((tagged as { iso: string }).iso);
+  }
+  throw new SerializationError(`Unknown tagged value in a queued message: ${JSON.stringify(value[TAG])}`);
 }
 
 /**
  * Serialize a message for a queue: Uint8Array/Buffer contents become base64, Dates ISO strings,
- * wherever they are (attachments, sendAt, espExtra).
+ * wherever they are (attachments, sendAt, espExtra); any other value, user objects that look
+ * like these tags included, comes back exactly as JSON would carry it.
  *
  * @example
  * ```ts
@@ -45,6 +71,9 @@ export function serializeMessage(message: EmailMessage): string {
     if (original instanceof Date) {
       return { [TAG]: "date", iso: original.toISOString() };
     }
+    if (isPlainObject(value) && Object.keys(value).some((name) => name.startsWith("$"))) {
+      return escapeKeys(value);
+    }
     return value;
   });
 }
@@ -52,21 +81,17 @@ export function serializeMessage(message: EmailMessage): string {
 /**
  * Read back a message written by {@link serializeMessage}.
  *
+ * @throws SerializationError for a tagged value this version does not know
  * @example
  * ```ts
  * const message = deserializeMessage(job.data.message);
  * ```
  */
 export function deserializeMessage(json: string): EmailMessage {
-  return JSON.parse(json, (_key, value: unknown) => {
-    if (!isTagged(value)) {
-      return value;
-    }
-    if (value[TAG] === "bytes") {
-      return new Uint8Array(Buffer.from(value.base64, "base64"));
-    }
-    return new Date(value.iso);
-  }) as EmailMessage;
+  // Bottom-up is safe: after escaping, only Mailroom's own objects have the exact key "$mailroom".
+  return JSON.parse(json, (_key, value: unknown) =>
+    isPlainObject(value) ? revive(value) : value,
+  ) as EmailMessage;
 }
 
 /**

@@ -118,19 +118,14 @@ export interface MailWorker {
 }
 
 /**
- * Options of `createMailQueue()`.
+ * What every mail queue takes, in memory or on Redis.
  *
  * @example
  * ```ts
- * createMailQueue({ redis: process.env.REDIS_URL, rateLimit: { maxPerSecond: 14 } });
+ * const base: MailQueueBaseOptions = { rateLimit: { maxPerSecond: 14 }, retry: { maxAttempts: 5 } };
  * ```
  */
-export interface MailQueueOptions {
-  /**
-   * Redis to keep jobs in (a `redis://` URL or connection options): a durable BullMQ queue shared
-   * by every process that uses the same Redis and name. Absent: an in-process queue.
-   */
-  redis?: string | RedisConnectionOptions | undefined;
+export interface MailQueueBaseOptions {
   /** Queue name (default "mailroom"). */
   name?: string | undefined;
   /** Redis key prefix (default BullMQ's "bull"). */
@@ -149,7 +144,47 @@ export interface MailQueueOptions {
   dailyQuotaDelayMs?: number | undefined;
   /** Redis queue only: finished jobs kept for `result()` (default: 24 h and at most 100,000). */
   keepFinished?: { ageSeconds?: number; count?: number } | undefined;
+  /**
+   * Redis queue only: how long `enqueue()`, `result()` (and so `mailer.send({ sendAt })` and
+   * `waitForResult()`) wait for Redis before failing with `QueueUnavailableError` (default
+   * 5,000 ms, `REDIS_COMMAND_TIMEOUT_MS`).
+   */
+  operationTimeoutMs?: number | undefined;
+  /**
+   * Redis queue only: connection errors of the queue's own Redis client (it keeps reconnecting;
+   * operations meanwhile fail with `QueueUnavailableError`). Default: ignored, never printed.
+   */
+  onError?: ((error: Error) => void) | undefined;
 }
+
+/**
+ * Options of `createMailQueue()`: say which queue you want. `redis` (a `redis://` URL or
+ * connection options) gives a durable BullMQ queue shared by every process that uses the same
+ * Redis and name; `memory: true` an in-process queue whose jobs are lost when the process
+ * exits. Neither (e.g. `redis: process.env.REDIS_URL` with the variable unset) is a
+ * `ConfigurationError`, never a silent fallback to memory.
+ *
+ * @example
+ * ```ts
+ * const durable: MailQueueOptions = { redis: "redis://127.0.0.1:6379", rateLimit: { maxPerSecond: 14 } };
+ * const inProcess: MailQueueOptions = { memory: true };
+ * ```
+ */
+export type MailQueueOptions = MailQueueBaseOptions &
+  (
+    | {
+        /** Where jobs live: a `redis://` URL or connection options. */
+        redis: string | RedisConnectionOptions;
+        /** Not with `redis`. */
+        memory?: false | undefined;
+      }
+    | {
+        /** An in-process queue (jobs are lost when the process exits). */
+        memory: true;
+        /** Not with `memory`. */
+        redis?: undefined;
+      }
+  );
 
 import type { RedisConnectionOptions } from "../store/redis-connection";
 export type { RedisConnectionOptions };

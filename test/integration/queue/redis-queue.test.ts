@@ -8,7 +8,7 @@ import type { Mailer } from "../../../src/mailer";
 import { createMailer } from "../../../src/mailer";
 import type { EmailMessage } from "../../../src/message/types";
 import { createMailQueue } from "../../../src/queue/create-queue";
-import type { FinishedMailJob, MailQueue, MailQueueOptions } from "../../../src/queue/types";
+import type { FinishedMailJob, MailQueue, MailQueueBaseOptions } from "../../../src/queue/types";
 import { amazonSes } from "../../../src/ses/backend";
 import { createMemoryBackend } from "../../../src/testing/memory-backend";
 import { emulatorClient, storedEmail } from "../../helpers/ses-local";
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 /** A Redis queue with a name of its own (test files share the Redis server). */
-function redisQueue(options: MailQueueOptions = {}): { queue: MailQueue; name: string } {
+function redisQueue(options: MailQueueBaseOptions = {}): { queue: MailQueue; name: string } {
   const name = `test-${randomUUID()}`;
   const queue = createMailQueue({ redis: inject("redisUrl"), name, ...options });
   closers.push(() => queue.close());

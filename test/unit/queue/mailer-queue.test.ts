@@ -32,7 +32,7 @@ const sesBackend = () =>
 
 describe("sendAt with a queue", () => {
   it("enqueues a delayed job and returns a scheduled status with the job id; a worker sends it later", async () => {
-    const queue = createMailQueue();
+    const queue = createMailQueue({ memory: true });
     queues.push(queue);
     const backend = createMemoryBackend();
     const mailer = createMailer({ backend, queue, sendDefaults: { bcc: "audit@example.com" } });
@@ -53,7 +53,7 @@ describe("sendAt with a queue", () => {
   });
 
   it("lifts the SES backend's unsupported-feature error for sendAt", async () => {
-    const queue = createMailQueue();
+    const queue = createMailQueue({ memory: true });
     queues.push(queue);
     const sendAt = new Date(Date.now() + 60_000);
     await expect(createMailer({ backend: sesBackend() }).send({ ...message, sendAt })).rejects.toThrow(

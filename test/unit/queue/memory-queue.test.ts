@@ -6,7 +6,7 @@ import { createMailer } from "../../../src/mailer";
 import type { EmailMessage } from "../../../src/message/types";
 import { createMailQueue } from "../../../src/queue/create-queue";
 import type { RetryEvent } from "../../../src/queue/retry-policy";
-import type { FinishedMailJob, MailQueue, MailQueueOptions } from "../../../src/queue/types";
+import type { FinishedMailJob, MailQueue, MailQueueBaseOptions } from "../../../src/queue/types";
 import { createMemoryBackend } from "../../../src/testing/memory-backend";
 
 const queues: MailQueue[] = [];
@@ -14,8 +14,8 @@ afterEach(async () => {
   await Promise.all(queues.splice(0).map((q) => q.close()));
 });
 
-function memoryQueue(options: MailQueueOptions = {}): MailQueue {
-  const queue = createMailQueue(options);
+function memoryQueue(options: MailQueueBaseOptions = {}): MailQueue {
+  const queue = createMailQueue({ ...options, memory: true });
   queues.push(queue);
   return queue;
 }

@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { ApiError, InvalidAddressError } from "../../../src/errors";
-import type { EmailMessage } from "../../../src/message/types";
+import type { EmailMessage, JsonObject } from "../../../src/message/types";
 import { messageWeight, sesRequestWeight } from "../../../src/queue/recipient-weight";
 import {
   describeError,
@@ -42,6 +43,65 @@ describe("queue serialization", () => {
     expect(back.sendAt).toEqual(message.sendAt);
     expect(back.metadata).toEqual(message.metadata);
     expect((back.espExtra?.Raw as { Data: Uint8Array }).Data).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it("gives back user data that looks like its own tags unchanged", () => {
+    const lookalikes: JsonObject[] = [
+      { $mailroom: "bytes", base64: "AAEC" },
+      { $mailroom: "date", iso: "2030-01-01T00:00:00.000Z" },
+      { $mailroom: "date", iso: "not a date" },
+      { $mailroom: "something else", x: 1 },
+      { $mailroom: "bytes" },
+      { $$mailroom: "bytes", base64: "AAEC" },
+      { $: 1, $$: 2, $$$: { $mailroom: "bytes", base64: "" } },
+    ];
+    const message: EmailMessage = {
+      to: "a@example.com",
+      metadata: { lookalikes, nested: { $mailroom: "bytes", base64: "AA==" } },
+      mergeData: { "a@example.com": { $mailroom: "date", iso: "x" } },
+      attachments: [{ filename: "a.bin", content: bytes }],
+      sendAt: new Date("2031-02-03T04:05:06.789Z"),
+    };
+    const back = deserializeMessage(serializeMessage(message));
+    expect(back.metadata).toEqual(message.metadata);
+    expect(back.mergeData).toEqual(message.mergeData);
+    expect(back.attachments?.[0]?.content).toEqual(bytes);
+    expect(back.sendAt).toEqual(message.sendAt);
+  });
+
+  it("round-trips any JSON value in every JSON field (property)", () => {
+    const withLookalikes = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.record(
+          { $mailroom: fc.constantFrom("bytes", "date", "x"), base64: fc.string(), iso: fc.string() },
+          {
+            requiredKeys: ["$mailroom"],
+          },
+        ),
+        fc.dictionary(
+          fc.constantFrom("$mailroom", "$$mailroom", "$", "$$x", "a", "__proto__"),
+          tie("value"),
+          {
+            maxKeys: 3,
+          },
+        ),
+        fc.array(tie("value"), { maxLength: 3 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), withLookalikes), (metadata) => {
+        // What JSON itself can carry (-0 becomes 0): that much must come back exactly.
+        const expected: unknown = JSON.parse(JSON.stringify(metadata));
+        const back = deserializeMessage(
+          serializeMessage({ metadata: metadata as never, mergeGlobalData: metadata as never }),
+        );
+        expect(back.metadata).toStrictEqual(expected);
+        expect(back.mergeGlobalData).toStrictEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("stores a status without its Set and raw response, and restores it", () => {
