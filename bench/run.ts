@@ -7,6 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 import { runScenario } from "./harness";
 import type { Scenario } from "./harness";
+import { dedupeRedis } from "./scenarios/dedupe-redis";
 import { inboundS3Large, inboundSns } from "./scenarios/inbound";
 import { inboundHostile } from "./scenarios/inbound-hostile";
 import { sesBulkBuild } from "./scenarios/ses-bulk";
@@ -28,6 +29,7 @@ const scenarios: Scenario[] = [
   throttledSend,
   suppressionCheckMemory,
   suppressionCheckRedis,
+  dedupeRedis,
 ];
 
 const wanted = process.argv.slice(2);
