@@ -15,12 +15,11 @@
 // The mailer and its send algorithm
 export { createMailer } from "./mailer";
 export type { Mailer, MailerOptions, PreSendControl, PreSendHook, PostSendHook } from "./mailer";
-export type { MailerBackend, SendContext, BackendResult } from "./backend";
+export type { MailerBackend, SendContext, BackendResult, ReportedResponse } from "./backend";
 
 // The message model
 export type {
   AddressInput,
-  AddressObject,
   Alternative,
   Attachment,
   EmailMessage,
@@ -52,8 +51,8 @@ export {
   ErrorCode,
   InvalidAddressError,
   InvalidMessageError,
+  isMailroomError,
   MailroomError,
-  QueueUnavailableError,
   RecipientsRefusedError,
   SerializationError,
   UnsupportedFeatureError,

@@ -1,4 +1,4 @@
-import type { MailerBackend, SendContext } from "./backend";
+import type { BackendResult, MailerBackend, ReportedResponse, SendContext } from "./backend";
 import {
   ConfigurationError,
   InvalidMessageError,
@@ -35,7 +35,7 @@ export type PostSendHook = (message: EmailMessage, status: SendStatus) => void |
 
 /**
  * Where a mailer puts messages with `sendAt`: anything with `enqueue`, such as a queue from
- * `createMailQueue({ redis })` in `mailroom-ses/queue` (BullMQ on Redis, or `{ memory: true }` in-process).
+ * `createMailQueue()` in `mailroom-ses/queue` (in-process, or BullMQ on Redis).
  *
  * @example
  * ```ts
@@ -50,14 +50,15 @@ export interface MailScheduler {
 /**
  * Options of {@link createMailer}.
  *
+ * @typeParam Backend - the backend's type; any backend (or a union of them) fits
  * @example
  * ```ts
- * createMailer({ backend: amazonSes(), sendDefaults: { from: "shop@example.com" }, queue: createMailQueue({ redis: url }) });
+ * createMailer({ backend: amazonSes(), sendDefaults: { from: "shop@example.com" }, queue: createMailQueue() });
  * ```
  */
-export interface MailerOptions<Payload = unknown, Response = unknown> {
+export interface MailerOptions<Backend extends MailerBackend = MailerBackend> {
   /** The ESP backend, e.g. `amazonSes({...})` from `mailroom-ses`. */
-  backend: MailerBackend<Payload, Response>;
+  backend: Backend;
   /** Defaults applied to every message, field by field (see SEND_DEFAULT_RULES). */
   sendDefaults?: EmailMessage | undefined;
   /** Drop what the ESP cannot express instead of throwing UnsupportedFeatureError. */
@@ -85,13 +86,14 @@ export interface MailerOptions<Payload = unknown, Response = unknown> {
 /**
  * Sends normalized messages through one backend.
  *
+ * @typeParam Response - the backend's raw response, as `SendStatus.response` carries it
  * @example
  * ```ts
  * const status = await mailer.send(message);
  * const results = await mailer.sendMany(messages, { concurrency: 8 });
  * ```
  */
-export interface Mailer {
+export interface Mailer<Response = unknown> {
   /**
    * Send one message. With a `queue` and a `sendAt`, enqueue it instead: the status's recipients
    * are then `scheduled` and `jobId` names the job.
@@ -99,13 +101,13 @@ export interface Mailer {
    * @throws InvalidAddressError, InvalidMessageError, UnsupportedFeatureError before any I/O;
    *   ApiError when the ESP call fails; RecipientsRefusedError when every recipient was refused
    */
-  send(message: EmailMessage): Promise<SendStatus>;
+  send(message: EmailMessage): Promise<SendStatus<Response>>;
   /**
    * Send many messages with bounded concurrency (at the backend's rate limit, when it has one).
    * Never throws for one message: each gets a result, in input order. Stops promptly when SES
    * reports the daily quota exhausted (the rest come back `skipped`).
    */
-  sendMany(messages: readonly EmailMessage[], options?: SendManyOptions): Promise<SendManyResult[]>;
+  sendMany(messages: readonly EmailMessage[], options?: SendManyOptions): Promise<SendManyResult<Response>[]>;
   /** The backend's name, e.g. "Amazon SES". */
   readonly esp: string;
 }
@@ -120,8 +122,8 @@ const control: PreSendControl = {
   },
 };
 
-function cancelledStatus(): SendStatus {
-  return { ...makeSendStatus({}, undefined), cancelled: true };
+function cancelledStatus<Response>(): SendStatus<Response> {
+  return { ...makeSendStatus<Response>({}, undefined), cancelled: true };
 }
 
 /** Step 1: the pre-send hook may change the message or cancel the send. */
@@ -149,7 +151,7 @@ function assertHasRecipients(message: NormalizedMessage): void {
 }
 
 /** Last step: refuse a send in which no recipient was accepted. */
-function raiseForRecipientStatus(status: SendStatus): void {
+function raiseForRecipientStatus(status: SendStatus<unknown>): void {
   const refused = [...status.statuses].every((value) => value === "rejected" || value === "invalid");
   if (refused) {
     throw new RecipientsRefusedError(status);
@@ -157,8 +159,8 @@ function raiseForRecipientStatus(status: SendStatus): void {
 }
 
 /** A status with every recipient of the message in one state (scheduled, unknown). */
-function statusFor(message: NormalizedMessage, status: RecipientStatusValue, response: unknown): SendStatus {
-  return makeSendStatus(statusForEveryRecipient(message, status, undefined), response);
+function statusFor<Response>(message: NormalizedMessage, status: RecipientStatusValue): SendStatus<Response> {
+  return makeSendStatus<Response>(statusForEveryRecipient(message, status, undefined), undefined);
 }
 
 /**
@@ -178,12 +180,14 @@ function statusFor(message: NormalizedMessage, status: RecipientStatusValue, res
  * const results = await mailer.sendMany(newsletter); // one result per message, in order
  *
  * // With a queue (mailroom-ses/queue), sendAt becomes a delayed job:
- * const queue = createMailQueue({ redis: "redis://127.0.0.1:6379" }); // or { memory: true }
- * const scheduling = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue });
+ * const scheduling = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue: createMailQueue() });
  * (await scheduling.send({ to: "alice@example.com", subject: "Later", sendAt: tomorrow })).jobId;
  * ```
  */
-export function createMailer<Payload, Response>(options: MailerOptions<Payload, Response>): Mailer {
+export function createMailer<Backend extends MailerBackend>(
+  options: MailerOptions<Backend>,
+): Mailer<ReportedResponse<Backend>> {
+  type Response = ReportedResponse<Backend>;
   const { backend, sendDefaults } = options;
   if (backend === undefined || backend === null || typeof backend.buildPayload !== "function") {
     throw new ConfigurationError("createMailer needs a backend, e.g. amazonSes() from 'mailroom-ses'");
@@ -204,17 +208,18 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
     await backend.buildPayload({ ...normalized, sendAt: undefined }, context);
     const sendAt = normalized.sendAt;
     const jobId = await queue.enqueue(input, { sendAt });
-    return { ...statusFor(normalized, "scheduled", { jobId, sendAt }), jobId };
+    // No ESP call was made: `response` stays undefined; the job id has its own field.
+    return { ...statusFor<Response>(normalized, "scheduled"), jobId };
   }
 
-  async function send(input: EmailMessage): Promise<SendStatus> {
+  async function send(input: EmailMessage): Promise<SendStatus<Response>> {
     const withDefaults = applySendDefaults(sendDefaults, input);
     if (options.queue !== undefined && withDefaults.sendAt !== undefined && withDefaults.sendAt !== null) {
       return schedule(options.queue, input, withDefaults);
     }
     const message = await runPreSend(options.preSend, withDefaults);
     if (message === undefined) {
-      return cancelledStatus();
+      return cancelledStatus<Response>();
     }
     let normalized = normalizeMessage(message);
     assertHasRecipients(normalized);
@@ -224,7 +229,7 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
       ({ message: normalized, rejected: suppressed } = filtered);
       if (!filtered.sendable) {
         // No API call was made, so no post-send hook; the all-refused rule still applies.
-        const none = makeSendStatus(suppressed, undefined);
+        const none = makeSendStatus<Response>(suppressed, undefined);
         if (!options.ignoreRecipientStatus) {
           raiseForRecipientStatus(none);
         }
@@ -233,12 +238,14 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
     }
     const payload = await backend.buildPayload(normalized, context);
     const response = await backend.callApi(payload);
-    const result = backend.parseResult(response, payload, normalized);
+    // The backend's own type parameters are not visible here (any backend fits), so its result
+    // is read as the response type the caller's backend type declares.
+    const result = backend.parseResult(response, payload, normalized) as BackendResult<Response>;
     return finish(message, makeSendStatus({ ...result.recipients, ...suppressed }, result.response));
   }
 
   /** Post-send hook, then the all-refused rule. */
-  async function finish(message: EmailMessage, status: SendStatus): Promise<SendStatus> {
+  async function finish(message: EmailMessage, status: SendStatus<Response>): Promise<SendStatus<Response>> {
     await options.postSend?.(message, status);
     if (!options.ignoreRecipientStatus) {
       raiseForRecipientStatus(status);
@@ -246,11 +253,11 @@ export function createMailer<Payload, Response>(options: MailerOptions<Payload, 
     return status;
   }
 
-  function unknownStatus(input: EmailMessage): SendStatus {
+  function unknownStatus(input: EmailMessage): SendStatus<Response> {
     try {
-      return statusFor(normalizeMessage(applySendDefaults(sendDefaults, input)), "unknown", undefined);
+      return statusFor<Response>(normalizeMessage(applySendDefaults(sendDefaults, input)), "unknown");
     } catch {
-      return makeSendStatus({}, undefined);
+      return makeSendStatus<Response>({}, undefined);
     }
   }
 

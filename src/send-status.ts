@@ -73,7 +73,7 @@ export interface SuppressedRecipient {
  * status.statuses; // e.g. Set { "queued" }
  * ```
  */
-export interface SendStatus {
+export interface SendStatus<Response = unknown> {
   /** The one message id shared by every recipient, or undefined when ids differ or none was given. */
   messageId: string | undefined;
   /** Every distinct message id, in recipient order. */
@@ -84,8 +84,12 @@ export interface SendStatus {
   recipients: Record<string, RecipientStatus>;
   /** True when a pre-send hook cancelled the send; nothing was sent. */
   cancelled: boolean;
-  /** The raw ESP response(s), for debugging. */
-  response: unknown;
+  /**
+   * The raw ESP response(s), for debugging; its type follows the backend (Amazon SES: the
+   * SendEmail output, or the outcome of each SendBulkEmail call). Undefined when no ESP call was
+   * made: the send was cancelled or scheduled, or every recipient was suppressed.
+   */
+  response: Response | undefined;
   /** The queue job holding the message, when it was scheduled (`sendAt` with a queue). */
   jobId?: string | undefined;
 }
@@ -98,7 +102,10 @@ export interface SendStatus {
  * makeSendStatus({ "a@example.com": { status: "queued", messageId: "1" } }, rawResponse);
  * ```
  */
-export function makeSendStatus(recipients: Record<string, RecipientStatus>, response: unknown): SendStatus {
+export function makeSendStatus<Response>(
+  recipients: Record<string, RecipientStatus>,
+  response: Response | undefined,
+): SendStatus<Response> {
   const messageIds: string[] = [];
   const statuses = new Set<RecipientStatusValue>();
   let missingId = false;

@@ -49,9 +49,9 @@ export interface SendManyOptions {
  * }
  * ```
  */
-export type SendManyResult =
-  | { outcome: "sent"; status: SendStatus; error?: undefined }
-  | { outcome: "unknown"; status: SendStatus; error: ApiError }
+export type SendManyResult<Response = unknown> =
+  | { outcome: "sent"; status: SendStatus<Response>; error?: undefined }
+  | { outcome: "unknown"; status: SendStatus<Response>; error: ApiError }
   | { outcome: "failed" | "skipped"; status?: undefined; error: unknown };
 
 const DEFAULT_CONCURRENCY = 16;
@@ -65,16 +65,16 @@ const DEFAULT_CONCURRENCY = 16;
  * const results = await sendEach(messages, (m) => mailer.send(m), {}, (m) => statusWithEveryRecipient(m, "unknown"));
  * ```
  */
-export async function sendEach(
+export async function sendEach<Response>(
   messages: readonly EmailMessage[],
-  send: (message: EmailMessage) => Promise<SendStatus>,
+  send: (message: EmailMessage) => Promise<SendStatus<Response>>,
   options: SendManyOptions,
-  unknownStatus: (message: EmailMessage) => SendStatus,
-): Promise<SendManyResult[]> {
+  unknownStatus: (message: EmailMessage) => SendStatus<Response>,
+): Promise<SendManyResult<Response>[]> {
   const stopOnDailyQuota = options.stopOnDailyQuota ?? true;
   let stoppedBy: { error: unknown } | undefined;
 
-  async function one(message: EmailMessage): Promise<SendManyResult> {
+  async function one(message: EmailMessage): Promise<SendManyResult<Response>> {
     if (stoppedBy !== undefined) {
       return { outcome: "skipped", error: stoppedBy.error };
     }

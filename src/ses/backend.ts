@@ -19,9 +19,9 @@ import { mapLimited } from "./map-limited";
 import type { AmazonSesOptions, SesClientLike } from "./options";
 import { toApiError } from "./response";
 import { buildSesPayload, parseSesResponse } from "./ses-payload";
-import type { SesPayload, SesResponse } from "./ses-payload";
+import type { SesPayload, SesResponse, SesSendResponse } from "./ses-payload";
 
-export type { SesPayload, SesResponse } from "./ses-payload";
+export type { SesPayload, SesResponse, SesSendResponse } from "./ses-payload";
 
 /**
  * The SES backend: a mailer backend plus the client it sends with.
@@ -33,7 +33,7 @@ export type { SesPayload, SesResponse } from "./ses-payload";
  * backend.rateLimiter?.maxPerSecond; // e.g. 14, read from GetAccount
  * ```
  */
-export interface AmazonSesBackend extends MailerBackend<SesPayload, SesResponse> {
+export interface AmazonSesBackend extends MailerBackend<SesPayload, SesResponse, SesSendResponse> {
   /** The SESv2 client (created on first use unless one was injected). */
   readonly client: SesClientLike;
   /** The rate limiter every SES call waits for, when `rateLimit` is set. */

@@ -42,7 +42,7 @@ export type {
 } from "./webhooks/tracking-types";
 export { buildSendBulkEmailInputs, isTemplateSend, DEFAULT_BULK_BATCH_SIZE } from "./payload/send-bulk-email";
 export type { BulkSendPlan } from "./payload/send-bulk-email";
-export type { SesResponse } from "./backend";
+export type { SesResponse, SesSendResponse } from "./backend";
 export type { BulkBatchOutcome } from "./bulk-response";
 export { sesReceivedToInboundEvent } from "./webhooks/inbound";
 export type { InboundDeps } from "./webhooks/inbound";

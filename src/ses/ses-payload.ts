@@ -70,6 +70,20 @@ export type SesResponse =
     };
 
 /**
+ * What the SES backend keeps as `SendStatus.response`: the SendEmail output, or what each
+ * SendBulkEmail call of a template send came back with (its output, or its error), in order.
+ *
+ * @example
+ * ```ts
+ * import type { SesSendResponse } from "mailroom-ses";
+ *
+ * declare const response: SesSendResponse | undefined;
+ * if (response !== undefined && !Array.isArray(response)) console.log(response.MessageId);
+ * ```
+ */
+export type SesSendResponse = SendEmailCommandOutput | BulkBatchOutcome[];
+
+/**
  * Build the SES request(s) for a message: SendBulkEmail for template sends, SendEmail otherwise.
  * Pure: refuses what SES cannot send (through `context.unsupported` or a typed error) before any
  * I/O.
@@ -103,7 +117,7 @@ export function parseSesResponse(
   response: SesResponse,
   payload: SesPayload,
   message: NormalizedMessage,
-): BackendResult {
+): BackendResult<SesSendResponse> {
   if (response.operation === "SendEmail") {
     return { recipients: parseSendEmailOutput(response.output, message), response: response.output };
   }

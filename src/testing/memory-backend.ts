@@ -2,7 +2,7 @@ import type { MailerBackend } from "../backend";
 import type { NormalizedMessage } from "../message/types";
 import type { AmazonSesOptions } from "../ses/options";
 import { buildSesPayload, parseSesResponse } from "../ses/ses-payload";
-import type { SesPayload, SesResponse } from "../ses/ses-payload";
+import type { SesPayload, SesResponse, SesSendResponse } from "../ses/ses-payload";
 
 /**
  * One message the in-memory backend accepted.
@@ -43,8 +43,16 @@ export interface MemoryBackendOptions extends Pick<
   name?: string | undefined;
 }
 
-/** What the memory backend's build step hands its send step. */
-interface MemoryPayload {
+/**
+ * What the memory backend's build step hands its send step: the message and its SES request(s).
+ *
+ * @example
+ * ```ts
+ * const payload: MemoryBackendPayload = await backend.buildPayload(normalizeMessage(message), context);
+ * payload.ses.operation; // "SendEmail"
+ * ```
+ */
+export interface MemoryBackendPayload {
   /** The message, for the outbox. */
   message: NormalizedMessage;
   /** The SES request(s). */
@@ -60,7 +68,7 @@ interface MemoryPayload {
  * backend.outbox.length; // 0
  * ```
  */
-export interface MemoryBackend extends MailerBackend<MemoryPayload, SesResponse> {
+export interface MemoryBackend extends MailerBackend<MemoryPayload, SesResponse, SesSendResponse> {
   /** Every message sent so far, in order. */
   readonly outbox: OutboxEntry[];
   /** Empty the outbox. */
