@@ -12,7 +12,12 @@
  * @module
  */
 export { createMemoryBackend } from "./memory-backend";
-export type { MemoryBackend, MemoryBackendOptions, OutboxEntry } from "./memory-backend";
+export type {
+  MemoryBackend,
+  MemoryBackendOptions,
+  MemoryBackendPayload,
+  OutboxEntry,
+} from "./memory-backend";
 export { sesEvents } from "./ses-events";
 export type { SesEventFormat, SesEventMailOptions } from "./ses-event-mail";
 export type {
