@@ -68,7 +68,7 @@ export interface MemoryBackendPayload {
  * backend.outbox.length; // 0
  * ```
  */
-export interface MemoryBackend extends MailerBackend<MemoryPayload, SesResponse, SesSendResponse> {
+export interface MemoryBackend extends MailerBackend<MemoryBackendPayload, SesResponse, SesSendResponse> {
   /** Every message sent so far, in order. */
   readonly outbox: OutboxEntry[];
   /** Empty the outbox. */
