@@ -114,6 +114,46 @@ export function describeSubscriptionConformance(subject: WebhookUnderTest): void
     });
   });
 
+  describe("replayed subscription confirmations (issue 11 §6)", () => {
+    it("confirms a given (topic, token) once: replays answer 200 without calling ConfirmSubscription again", async () => {
+      const { handler, sns } = harness(subject);
+      const envelope = confirmation();
+      for (let i = 0; i < 5; i += 1) {
+        expect((await handler(snsRequest(envelope))).status).toBe(200);
+      }
+      // Concurrent replays too, and a re-signed copy (new MessageId, same topic and token).
+      const again = confirmation();
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => handler(snsRequest(i % 2 === 0 ? envelope : again))),
+      );
+      expect(statuses.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
+      expect(sns.commands).toHaveLength(1);
+    });
+
+    it("confirms another token or topic, and tries again after a failed confirmation", async () => {
+      let fail = true;
+      const seen: string[] = [];
+      const { handler } = harness(subject, {
+        confirmSubscription: async (_topicArn, token) => {
+          seen.push(token);
+          if (fail) {
+            throw new Error("network down");
+          }
+        },
+      });
+      const first = signer.subscriptionConfirmation({ topicArn: TOPIC, token: "TOKEN_A" });
+      expect((await handler(snsRequest(first))).status).toBe(500);
+      fail = false;
+      expect((await handler(snsRequest(first))).status).toBe(200);
+      expect((await handler(snsRequest(first))).status).toBe(200);
+      expect(
+        (await handler(snsRequest(signer.subscriptionConfirmation({ topicArn: TOPIC, token: "TOKEN_B" }))))
+          .status,
+      ).toBe(200);
+      expect(seen).toEqual(["TOKEN_A", "TOKEN_A", "TOKEN_B"]);
+    });
+  });
+
   describe("unsubscribe confirmation", () => {
     it("is acknowledged with 200 and never re-subscribes", async () => {
       const { handler, sns, calls } = harness(subject);

@@ -75,3 +75,46 @@ export function createConfirmSubscription(options: ConfirmSubscriptionOptions = 
     }
   };
 }
+
+/** (topic, token) pairs remembered as confirmed, at most; the oldest is forgotten first. */
+const CONFIRMED_LIMIT = 1024;
+
+/**
+ * Wrap `confirm` so that a given (topic, token) pair is confirmed once: a replayed
+ * SubscriptionConfirmation (the same request again, or a re-signed copy) resolves without
+ * another `ConfirmSubscription` call, and concurrent replays share the first call. A failed
+ * call is forgotten, so SNS's retry confirms for real. Remembers the last 1,024 pairs.
+ *
+ * @example
+ * ```ts
+ * const confirm = confirmOnce(createConfirmSubscription());
+ * await confirm(topicArn, token, "us-east-1");
+ * await confirm(topicArn, token, "us-east-1"); // no second API call
+ * ```
+ */
+export function confirmOnce(confirm: ConfirmSubscription): ConfirmSubscription {
+  // Insertion order is age: the first key is the oldest.
+  const seen = new Map<string, Promise<void>>();
+  return (topicArn, token, region) => {
+    // JSON keeps the pair unambiguous whatever the two strings hold.
+    const key = JSON.stringify([topicArn, token]);
+    const known = seen.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    if (seen.size >= CONFIRMED_LIMIT) {
+      const oldest = seen.keys().next();
+      if (oldest.done !== true) {
+        seen.delete(oldest.value);
+      }
+    }
+    const call = Promise.resolve()
+      .then(() => confirm(topicArn, token, region))
+      .catch((error: unknown) => {
+        seen.delete(key);
+        throw error;
+      });
+    seen.set(key, call);
+    return call;
+  };
+}

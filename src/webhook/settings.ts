@@ -10,7 +10,7 @@ import { createSnsVerifier, type SnsVerifier } from "../sns/verify";
 import { DEFAULT_DEDUPE_KEEP_MS, DEFAULT_DEDUPE_LEASE_MS, type DedupeStore } from "../store/dedupe-store";
 import { createMemoryDedupeStore } from "../store/memory-dedupe-store";
 import { createBasicAuth, normalizeSecrets, type BasicAuth } from "./basic-auth";
-import { createConfirmSubscription } from "./confirm-subscription";
+import { confirmOnce, createConfirmSubscription } from "./confirm-subscription";
 import { consoleLogger } from "./logger";
 import { maxBodyBytesOption } from "./read-body";
 import type { ConfirmSubscription, SnsWebhookOptions, WebhookLogger } from "./types";
@@ -111,12 +111,14 @@ export function resolveWebhookSettings(options: SnsWebhookOptions, name: string)
     verifier,
     autoConfirm,
     maxBodyBytes: maxBodyBytesOption(options.maxBodyBytes),
-    confirmSubscription:
+    // Once per (topic, token): a replayed confirmation must not make another AWS call.
+    confirmSubscription: confirmOnce(
       options.confirmSubscription ??
-      createConfirmSubscription({
-        snsClientConfig: options.snsClientConfig,
-        createSnsClient: options.createSnsClient,
-      }),
+        createConfirmSubscription({
+          snsClientConfig: options.snsClientConfig,
+          createSnsClient: options.createSnsClient,
+        }),
+    ),
     logger,
     dedupe: dedupeOption(options),
   };

@@ -132,8 +132,9 @@ describe("certificate download and cache", () => {
     expect(fetchCertificate).toHaveBeenCalledTimes(1);
   });
 
-  it("does not cache a failed download: concurrent waiters fail together, the next message retries", async () => {
+  it("remembers a failed download briefly: concurrent waiters fail together, a message after failureTtlMs retries", async () => {
     let fail = true;
+    let now = 5_000_000;
     const fetchCertificate = vi.fn(async (url: string) => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       if (fail) {
@@ -141,21 +142,24 @@ describe("certificate download and cache", () => {
       }
       return signer.fetchCertificate(url);
     });
-    const verifier = createSnsVerifier({ fetchCertificate });
+    const cache = createCertificateCache({ fetcher: fetchCertificate, now: () => now });
+    const verifier = createSnsVerifier({ cache });
     const messages = Array.from({ length: 10 }, (_, i) => signer.notification({ message: `m${i}` }));
     const results = await Promise.allSettled(messages.map((m) => verifier.verify(m)));
     expect(results.every((r) => r.status === "rejected")).toBe(true);
     expect(fetchCertificate).toHaveBeenCalledTimes(1);
-    // A network failure is worth a retry by SNS: 503, with the cause kept.
+    // A network failure is worth a retry by SNS: 503, with the cause kept; within 10 s, no new download.
     const error = await expectWebhookError(
       () => verifier.verify(messages[0] as SnsEnvelope),
       503,
       /download/,
     );
     expect((error.cause as Error).message).toBe("connect ECONNREFUSED");
+    expect(fetchCertificate).toHaveBeenCalledTimes(1);
     fail = false;
+    now += 10_001;
     await expect(verifier.verify(messages[0] as SnsEnvelope)).resolves.toBeUndefined();
-    expect(fetchCertificate).toHaveBeenCalledTimes(3);
+    expect(fetchCertificate).toHaveBeenCalledTimes(2);
   });
 
   it("refuses a download that is not a certificate, or not an RSA one (403)", async () => {
