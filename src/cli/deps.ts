@@ -15,7 +15,7 @@ import type { TextSink } from "./io";
  * const service: AwsService = "sesv2";
  * ```
  */
-export type AwsService = "sns" | "sesv2" | "ses" | "s3";
+export type AwsService = "sns" | "sesv2" | "ses" | "s3" | "sqs" | "eventbridge";
 
 /**
  * The part of an AWS SDK v3 client the CLI uses: `send(command)`. A real client or a fake.

@@ -31,5 +31,9 @@ export async function createSdkClient(service: AwsService, config: AwsClientConf
       return new (await import("@aws-sdk/client-ses")).SESClient(options);
     case "s3":
       return new (await import("@aws-sdk/client-s3")).S3Client(options);
+    case "sqs":
+      return new (await import("@aws-sdk/client-sqs")).SQSClient(options);
+    case "eventbridge":
+      return new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient(options);
   }
 }

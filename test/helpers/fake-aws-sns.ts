@@ -140,8 +140,9 @@ export const snsHandlers: Record<string, FakeHandler> = {
       topicArn,
       protocol: String(input.Protocol),
       endpoint: String(input.Endpoint),
-      confirmed: false,
-      attributes: { RawMessageDelivery: "false" },
+      // SNS confirms a subscription of a queue of the same account at once.
+      confirmed: input.Protocol === "sqs",
+      attributes: { RawMessageDelivery: "false", ...((input.Attributes ?? {}) as Record<string, string>) },
     };
     for (const [name, value] of Object.entries(attributes)) {
       setAttribute(created, name, value);

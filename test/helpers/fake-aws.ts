@@ -15,6 +15,7 @@ import { s3Handlers } from "./fake-aws-s3";
 import { sesHandlers, sesv2Handlers } from "./fake-aws-ses";
 import { sesv2ReputationHandlers } from "./fake-aws-sesv2";
 import { snsHandlers } from "./fake-aws-sns";
+import { eventBridgeHandlers, sqsHandlers, type FakeQueue, type FakeRule } from "./fake-aws-sqs";
 
 export interface RecordedCall {
   service: AwsService;
@@ -42,6 +43,10 @@ export const WRITE_OPERATIONS = new Set([
   "PutSuppressedDestination",
   "DeleteSuppressedDestination",
   "CreateImportJob",
+  "CreateQueue",
+  "SetQueueAttributes",
+  "PutRule",
+  "PutTargets",
 ]);
 
 export interface FakeSubscription {
@@ -59,6 +64,8 @@ const HANDLERS: Record<AwsService, Record<string, FakeHandler>> = {
   sesv2: { ...sesv2Handlers, ...sesv2ReputationHandlers },
   ses: sesHandlers,
   s3: s3Handlers,
+  sqs: sqsHandlers,
+  eventbridge: eventBridgeHandlers,
 };
 
 export class FakeAws {
@@ -73,6 +80,8 @@ export class FakeAws {
   readonly ruleSets = new Map<string, ReceiptRule[]>();
   activeRuleSet: string | undefined;
   readonly buckets = new Map<string, { region: string | undefined; policy: string | undefined }>();
+  readonly queues = new Map<string, FakeQueue>();
+  readonly rules = new Map<string, FakeRule>();
   /** operation → error to throw instead of answering. */
   readonly failures = new Map<string, Error>();
   private counter = 0;
@@ -81,7 +90,14 @@ export class FakeAws {
     const client = (service: AwsService): AwsClientLike => ({
       send: async (command: object) => this.handle(service, command),
     });
-    return { sns: client("sns"), sesv2: client("sesv2"), ses: client("ses"), s3: client("s3") };
+    return {
+      sns: client("sns"),
+      sesv2: client("sesv2"),
+      ses: client("ses"),
+      s3: client("s3"),
+      sqs: client("sqs"),
+      eventbridge: client("eventbridge"),
+    };
   }
 
   writes(): RecordedCall[] {

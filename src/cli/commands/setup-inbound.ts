@@ -24,6 +24,14 @@ import {
 import { createSetupContext } from "../setup/plan";
 import { ensureActiveRuleSet, ensureRule, ensureRuleSet } from "../setup/receipt-rules";
 import { ensureSubscription, ensureTopic } from "../setup/sns-topic";
+import {
+  ensureTopicQueue,
+  parseMaxReceiveCount,
+  parseRoute,
+  ROUTE_OPTIONS,
+  routeHelp,
+} from "../setup/queue-route";
+import { withConsumer } from "../setup/sqs-queue";
 
 const OPTIONS = {
   ...SETUP_OPTIONS,
@@ -35,6 +43,9 @@ const OPTIONS = {
   prefix: { type: "string" },
   "rule-set": { type: "string" },
   rule: { type: "string" },
+  via: ROUTE_OPTIONS.via,
+  queue: ROUTE_OPTIONS.queue,
+  "max-receive-count": ROUTE_OPTIONS["max-receive-count"],
 } as const;
 
 const DEFAULT_RULE_SET = "mailroom";
@@ -61,6 +72,7 @@ s3:GetObject on the prefix for --action s3.
 
 Flags:
 ${SETUP_FLAGS_HELP}
+${routeHelp(false)}
 ${DELIVERY_POLICY_HELP}
   --recipient <addr|domain>  the address or domain the rule matches (repeatable)
   --action sns|s3            deliver the mail inside the SNS notification, or store it in S3
@@ -136,7 +148,10 @@ export const setupInboundCommand: CliCommand = {
   help: HELP,
   async run({ args, io, deps }) {
     const { values } = parseCommandLine(args, OPTIONS);
-    const endpoint = subscriptionEndpoint(values, deps.env, io);
+    const via = parseRoute(values.via, ["https", "sqs"]);
+    const maxReceiveCount = parseMaxReceiveCount(values["max-receive-count"]);
+    // --via sqs: no webhook, so no endpoint or secret.
+    const endpoint = via === "https" ? subscriptionEndpoint(values, deps.env, io) : undefined;
     const deliveryPolicy = deliveryPolicyFromFlags(values);
     const topic = required(values.topic, "--topic");
     const recipients = values.recipient ?? [];
@@ -158,13 +173,24 @@ export const setupInboundCommand: CliCommand = {
     const ses = await clientFor(deps, "ses", { region });
 
     const { arn, anyArn } = await ensureTopic(context, sns, topic);
-    await ensureSubscription(context, sns, arn, {
-      endpoint,
-      resubscribe: values.resubscribe === true,
-      deliveryPolicy,
-    });
     const topicArn = topicArnFor(arn, anyArn, topic, fallbackRegion);
     const where = accountRegion(topicArn, fallbackRegion);
+    const queue =
+      endpoint === undefined
+        ? await ensureTopicQueue(context, { sns, sqs: await clientFor(deps, "sqs", { region }) }, where, {
+            topicArn,
+            topicExists: arn !== undefined,
+            name: values.queue ?? topic,
+            maxReceiveCount,
+          })
+        : undefined;
+    if (endpoint !== undefined) {
+      await ensureSubscription(context, sns, arn, {
+        endpoint,
+        resubscribe: values.resubscribe === true,
+        deliveryPolicy,
+      });
+    }
     if (action.bucket !== undefined) {
       // Before the rule: creating an S3 rule makes SES write a test object, and fails without access.
       const s3 = await clientFor(deps, "s3", { region });
@@ -191,9 +217,11 @@ export const setupInboundCommand: CliCommand = {
     await ensureActiveRuleSet(context, ses, ruleSet);
 
     const notes = [
-      "run the inbound webhook with the same secret (MAILROOM_WEBHOOK_SECRET); it confirms the subscription",
+      queue === undefined
+        ? "run the inbound webhook with the same secret (MAILROOM_WEBHOOK_SECRET); it confirms the subscription"
+        : `consume the queue: consumeSesEvents({ queueUrl: "${queue.url ?? "<queue URL>"}", allowedTopicArns: ["${topicArn}"], onMessage })`,
       `SES receives mail only for verified domains whose MX record points to inbound-smtp.${where.region}.amazonaws.com`,
-      outageNote(deliveryPolicy),
+      ...(queue === undefined ? [outageNote(deliveryPolicy)] : []),
     ];
     if (action.bucket !== undefined) {
       notes.push(
@@ -203,7 +231,13 @@ export const setupInboundCommand: CliCommand = {
     }
     printReport(io, context, {
       json: values.json === true,
-      policy: inboundPolicy(where, { topicArn, bucket: action.bucket, prefix: action.prefix }),
+      policy:
+        queue === undefined
+          ? inboundPolicy(where, { topicArn, bucket: action.bucket, prefix: action.prefix })
+          : withConsumer(
+              inboundPolicy(where, { topicArn, bucket: action.bucket, prefix: action.prefix }),
+              queue.arn,
+            ),
       policyTitle: "Least-privilege IAM policy for the inbound webhook",
       notes,
     });

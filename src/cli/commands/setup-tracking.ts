@@ -24,11 +24,21 @@ import {
   outageNote,
 } from "../setup/delivery-policy";
 import { createSetupContext } from "../setup/plan";
+import {
+  ensureTopicQueue,
+  parseMaxReceiveCount,
+  parseRoute,
+  ROUTE_OPTIONS,
+  routeHelp,
+} from "../setup/queue-route";
+import { withConsumer } from "../setup/sqs-queue";
+import { setupTrackingViaEventBridge } from "../setup/tracking-eventbridge";
 import { ensureSubscription, ensureTopic } from "../setup/sns-topic";
 
 const OPTIONS = {
   ...SETUP_OPTIONS,
   ...DELIVERY_POLICY_OPTIONS,
+  ...ROUTE_OPTIONS,
   "configuration-set": { type: "string" },
   events: { type: "string" },
   "destination-name": { type: "string" },
@@ -57,14 +67,18 @@ ${DELIVERY_POLICY_HELP}
   --configuration-set <name> the configuration set to send through (created if missing)
   --events <list>            comma-separated event types (default: all):
                              ${SES_EVENT_TYPES.join(",")}
-  --destination-name <name>  the event destination's name (default: ${DEFAULT_DESTINATION})
+  --destination-name <name>  the event destination's name (default: ${DEFAULT_DESTINATION};
+                             mailroom-eventbridge with --via eventbridge)
+${routeHelp(true)}
 
 Exit codes: 0 done; 1 AWS refused a call; 2 invalid flags; 3 credentials/region/IAM.
 
 Example:
   export MAILROOM_WEBHOOK_SECRET='hooks:a-long-random-password'
   mailroom setup tracking --topic ses-tracking --configuration-set Tracking \\
-    --endpoint-url https://example.com/mailroom/ses/tracking --dry-run`;
+    --endpoint-url https://example.com/mailroom/ses/tracking --dry-run
+  mailroom setup tracking --via sqs --topic ses-tracking --configuration-set Tracking --dry-run
+  mailroom setup tracking --via eventbridge --configuration-set Tracking --dry-run`;
 
 /**
  * The `mailroom setup tracking` command.
@@ -80,25 +94,62 @@ export const setupTrackingCommand: CliCommand = {
   help: HELP,
   async run({ args, io, deps }) {
     const { values } = parseCommandLine(args, OPTIONS);
-    const endpoint = subscriptionEndpoint(values, deps.env, io);
-    const deliveryPolicy = deliveryPolicyFromFlags(values);
-    const topic = required(values.topic, "--topic");
+    const via = parseRoute(values.via, ["https", "sqs", "eventbridge"]);
     const configurationSetName = required(values["configuration-set"], "--configuration-set");
     const events = parseEventTypes(values.events);
     const region = values.region;
+    const fallbackRegion = region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
     const context = createSetupContext(io, { dryRun: values["dry-run"] === true });
-    const sns = await clientFor(deps, "sns", { region });
+    const maxReceiveCount = parseMaxReceiveCount(values["max-receive-count"]);
     const sesv2 = await clientFor(deps, "sesv2", { region });
+    if (via === "eventbridge") {
+      const rule = values["event-rule"] ?? "mailroom-ses-events";
+      await setupTrackingViaEventBridge(
+        context,
+        io,
+        {
+          sesv2,
+          sqs: await clientFor(deps, "sqs", { region }),
+          events: await clientFor(deps, "eventbridge", { region }),
+        },
+        {
+          configurationSetName,
+          destinationName: values["destination-name"] ?? "mailroom-eventbridge",
+          events,
+          rule,
+          queue: values.queue ?? rule,
+          maxReceiveCount,
+          json: values.json === true,
+          fallbackRegion,
+        },
+      );
+      return ExitCode.ok;
+    }
+    // --via sqs: no webhook, so no endpoint, secret or HTTPS delivery policy.
+    const endpoint = via === "https" ? subscriptionEndpoint(values, deps.env, io) : undefined;
+    const deliveryPolicy = deliveryPolicyFromFlags(values);
+    const topic = required(values.topic, "--topic");
+    const sns = await clientFor(deps, "sns", { region });
 
     const { arn, anyArn } = await ensureTopic(context, sns, topic);
-    await ensureSubscription(context, sns, arn, {
-      endpoint,
-      resubscribe: values.resubscribe === true,
-      deliveryPolicy,
-    });
-    const configurationSetExists = await ensureConfigurationSet(context, sesv2, configurationSetName);
-    const fallbackRegion = region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION;
     const topicArn = topicArnFor(arn, anyArn, topic, fallbackRegion);
+    const queue =
+      endpoint === undefined
+        ? await ensureTopicQueue(
+            context,
+            { sns, sqs: await clientFor(deps, "sqs", { region }) },
+            accountRegion(topicArn, fallbackRegion),
+            { topicArn, topicExists: arn !== undefined, name: values.queue ?? topic, maxReceiveCount },
+          )
+        : undefined;
+    if (endpoint !== undefined) {
+      await ensureSubscription(context, sns, arn, {
+        endpoint,
+        resubscribe: values.resubscribe === true,
+        deliveryPolicy,
+      });
+    }
+    const configurationSetExists = await ensureConfigurationSet(context, sesv2, configurationSetName);
     await ensureEventDestination(context, sesv2, {
       configurationSetName,
       name: values["destination-name"] ?? DEFAULT_DESTINATION,
@@ -107,9 +158,26 @@ export const setupTrackingCommand: CliCommand = {
       configurationSetExists,
     });
 
+    const policy = trackingPolicy(accountRegion(topicArn, fallbackRegion), {
+      configurationSetName,
+      topicArn,
+    });
+    if (queue !== undefined) {
+      printReport(io, context, {
+        json: values.json === true,
+        policy: withConsumer(policy, queue.arn),
+        policyTitle: `Least-privilege IAM policy for the application (sending through ${configurationSetName}, consuming ${values.queue ?? topic})`,
+        notes: [
+          `send through the configuration set: amazonSes({ configurationSetName: "${configurationSetName}" })`,
+          `consume the queue: consumeSesEvents({ queueUrl: "${queue.url ?? "<queue URL>"}", allowedTopicArns: ["${topicArn}"], onEvent })`,
+          `events that keep failing end in ${values.queue ?? topic}-dlq after ${maxReceiveCount} receives; nothing is dropped`,
+        ],
+      });
+      return ExitCode.ok;
+    }
     printReport(io, context, {
       json: values.json === true,
-      policy: trackingPolicy(accountRegion(topicArn, fallbackRegion), { configurationSetName, topicArn }),
+      policy,
       policyTitle: `Least-privilege IAM policy for the application (sending through ${configurationSetName}, tracking webhook)`,
       notes: [
         `send through the configuration set: amazonSes({ configurationSetName: "${configurationSetName}" })`,

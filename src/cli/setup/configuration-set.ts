@@ -113,7 +113,10 @@ export async function ensureConfigurationSet(
 export interface EventDestinationSpec {
   configurationSetName: string;
   name: string;
+  /** The SNS topic the events go to (an SNS destination)… */
   topicArn: string;
+  /** …or, when set, the EventBridge bus instead (an EventBridge destination; `topicArn` unused). */
+  eventBusArn?: string | undefined;
   events: readonly SesEventTypeName[];
   /** False in a dry run that would create the configuration set: there is nothing to read yet. */
   configurationSetExists: boolean;
@@ -131,6 +134,13 @@ function differences(existing: EventDestination, wanted: EventDestinationSpec): 
   if (added.length > 0 || removed.length > 0) {
     const parts = [...added.map((t) => `+${t}`), ...removed.map((t) => `-${t}`)];
     found.push(`events ${parts.join(" ")}`);
+  }
+  if (wanted.eventBusArn !== undefined) {
+    const bus = existing.EventBridgeDestination?.EventBusArn;
+    if (bus !== wanted.eventBusArn) {
+      found.push(bus === undefined ? "it is not an EventBridge destination" : `it publishes to ${bus}`);
+    }
+    return found;
   }
   const topic = existing.SnsDestination?.TopicArn;
   if (topic !== wanted.topicArn) {
@@ -155,12 +165,15 @@ export async function ensureEventDestination(
   const sdk = await import("@aws-sdk/client-sesv2");
   const name = `${wanted.configurationSetName}/${wanted.name}`;
   const resource = "Event destination";
+  const bus = wanted.eventBusArn;
   const definition = {
     Enabled: true,
     MatchingEventTypes: [...wanted.events],
-    SnsDestination: { TopicArn: wanted.topicArn },
+    ...(bus === undefined
+      ? { SnsDestination: { TopicArn: wanted.topicArn } }
+      : { EventBridgeDestination: { EventBusArn: bus } }),
   };
-  const detail = `SNS ${wanted.topicArn}: ${wanted.events.join(", ")}`;
+  const detail = `${bus === undefined ? `SNS ${wanted.topicArn}` : `EventBridge ${bus}`}: ${wanted.events.join(", ")}`;
   let existing: EventDestination | undefined;
   if (wanted.configurationSetExists) {
     context.checking(`event destinations of ${wanted.configurationSetName}`);
