@@ -27,7 +27,8 @@ import { createS3ObjectReader, type S3ObjectReaderOptions } from "./s3-object-re
 export interface AmazonSesInboundWebhookOptions extends SnsWebhookOptions {
   /**
    * Called once per received message, awaited. Throwing makes the webhook answer 500, so SNS
-   * delivers the notification again: dedupe on `event.eventId`.
+   * delivers the notification again. Redeliveries of a handled notification are dropped by the
+   * `dedupe` store (in memory by default); see docs/tracking.md, "Delivery guarantees".
    */
   onMessage?: ((event: InboundEvent) => unknown) | undefined;
   /** Alias of `onMessage`, the name the tracking webhook uses. Give one of the two. */
