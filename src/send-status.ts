@@ -34,6 +34,13 @@ export interface RecipientStatus {
   status: RecipientStatusValue;
   /** The ESP's id for the message this recipient gets (tracking events carry the same id). */
   messageId: string | undefined;
+  /**
+   * The RFC 5322 Message-ID header the recipient's copy carries, with angle brackets (SES
+   * replaces yours with `<MessageId@REGION.amazonses.com>`): replies quote it in `In-Reply-To`,
+   * so keep it to thread them. nodemailer's SES transport reports the same value as
+   * `info.messageId`.
+   */
+  rfcMessageId?: string | undefined;
   /** The ESP's own status and error text, when it gave one (e.g. SES bulk `Status`/`Error`). */
   espStatus?: string | undefined;
   error?: string | undefined;

@@ -17,7 +17,7 @@ import { VERSION } from "../version";
 import type { BulkBatchOutcome } from "./bulk-response";
 import { mapLimited } from "./map-limited";
 import type { AmazonSesOptions, SesClientLike } from "./options";
-import { toApiError } from "./response";
+import { toApiError, withRfcMessageIds } from "./response";
 import { buildSesPayload, parseSesResponse } from "./ses-payload";
 import type { SesPayload, SesResponse, SesSendResponse } from "./ses-payload";
 
@@ -68,6 +68,18 @@ function createClient(options: AmazonSesOptions): SesClientLike {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     customUserAgent: userAgent(options.clientConfig),
   });
+}
+
+/** The region the client sends to: its own configuration (a string or a provider), else the option. */
+async function sesRegion(client: SesClientLike, option: string | undefined): Promise<string | undefined> {
+  const configured = (client as { config?: { region?: unknown } }).config?.region;
+  try {
+    const value: unknown =
+      typeof configured === "function" ? await (configured as () => unknown)() : configured;
+    return typeof value === "string" ? value : option;
+  } catch {
+    return option;
+  }
 }
 
 function isRateLimiter(value: unknown): value is RateLimiter {
@@ -151,6 +163,7 @@ export function amazonSes(options: AmazonSesOptions = {}): AmazonSesBackend {
     return retryPolicy === undefined ? attempt() : retryPolicy.run(attempt, { operation });
   }
 
+  let region: string | undefined;
   const backend: AmazonSesBackend = {
     name: "Amazon SES",
     rateLimiter,
@@ -161,6 +174,8 @@ export function amazonSes(options: AmazonSesOptions = {}): AmazonSesBackend {
     },
     buildPayload: (message, context) => buildSesPayload(message, payloadOptions, context),
     async callApi(payload) {
+      // The region names the Message-ID SES gives the message (see sesRfcMessageId).
+      region ??= await sesRegion(backend.client, options.region);
       if (payload.operation === "SendEmail") {
         return {
           operation: "SendEmail",
@@ -186,7 +201,10 @@ export function amazonSes(options: AmazonSesOptions = {}): AmazonSesBackend {
       );
       return { operation: "SendBulkEmail", outcomes };
     },
-    parseResult: parseSesResponse,
+    parseResult(response, payload, message) {
+      const result = parseSesResponse(response, payload, message);
+      return { ...result, recipients: withRfcMessageIds(result.recipients, region) };
+    },
   };
   return backend;
 }

@@ -58,6 +58,7 @@ describe("SendBulkEmail results", () => {
     expect(status.recipients["alice@example.com"]).toEqual({
       status: "queued",
       messageId: "1111111111111111-bbbbbbbb-3333-7777",
+      rfcMessageId: "<1111111111111111-bbbbbbbb-3333-7777@email.amazonses.com>",
       espStatus: "SUCCESS",
       error: undefined,
     });
