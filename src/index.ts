@@ -141,3 +141,32 @@ export type {
 } from "./reputation/suppression-feed";
 export { filterSuppressed, suppressedStatus } from "./reputation/suppression-filter";
 export type { SuppressionFilterResult } from "./reputation/suppression-filter";
+
+// Durable intake: the SQS consumer, EventBridge (API destination, envelope), the shared intake.
+// (The Lambda adapters for SQS and EventBridge are in mailroom-ses/lambda.)
+export { consumeSesEvents } from "./intake/sqs-consumer";
+export type {
+  ConsumeSesEventsOptions,
+  SesConsumerStats,
+  SesEventConsumer,
+  SqsClientLike,
+  SqsPollingOptions,
+} from "./intake/sqs-consumer";
+export { createSesIntake } from "./intake/ses-intake";
+export type {
+  InboundIntakeOptions,
+  IntakeResult,
+  SesIntake,
+  SesIntakeCommonOptions,
+  SesIntakeOptions,
+  TrackingIntakeOptions,
+} from "./intake/ses-intake";
+export type { SesBodyFormat } from "./intake/sqs-body";
+export { amazonSesEventBridgeWebhook } from "./intake/eventbridge-webhook";
+export type {
+  AmazonSesEventBridgeWebhookOptions,
+  EventBridgeApiKey,
+  EventBridgeWebhookHandler,
+} from "./intake/eventbridge-webhook";
+export { isEventBridgeEvent, parseEventBridgeEvent, SES_DETAIL_TYPES } from "./intake/eventbridge-envelope";
+export type { EventBridgeEvent, ParsedEventBridgeEvent } from "./intake/eventbridge-envelope";
