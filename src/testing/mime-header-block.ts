@@ -1,7 +1,7 @@
 /**
  * The header fields of a raw MIME message, as SES echoes them in `mail.headers`: in order, names
  * as written, values with their folding kept (SES keeps the CRLF and whitespace of a folded
- * header).
+ * header), raw 8-bit header text read as UTF-8 (SES's JSON is UTF-8).
  *
  * @module
  */
