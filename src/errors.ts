@@ -28,6 +28,7 @@ export const ErrorCode = {
   recipientsRefused: "recipients_refused",
   webhookValidation: "webhook_validation",
   sendingPaused: "sending_paused",
+  queueUnavailable: "queue_unavailable",
 } as const;
 
 /**
@@ -375,5 +376,34 @@ export class WebhookValidationError extends MailroomError<typeof ErrorCode.webho
   constructor(message: string, options?: { httpStatus?: number; cause?: unknown }) {
     super(ErrorCode.webhookValidation, message, options);
     this.httpStatus = options?.httpStatus ?? 400;
+  }
+}
+
+/**
+ * The mail queue's Redis did not answer in time (down, unreachable, or too slow): the operation
+ * (`enqueue`, `send({ sendAt })`, `result`...) failed after the queue's `operationTimeoutMs`
+ * instead of waiting for Redis to come back. An `enqueue` that timed out after Redis had
+ * answered once may still have been stored: pass your own `jobId` to retry it safely.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await mailer.send({ ...message, sendAt });
+ * } catch (err) {
+ *   if (err instanceof QueueUnavailableError) respondWith503();
+ * }
+ * ```
+ */
+export class QueueUnavailableError extends MailroomError<typeof ErrorCode.queueUnavailable> {
+  static {
+    brand(this, "QueueUnavailableError");
+  }
+
+  /** What was being done (`enqueue`, `result`...). */
+  readonly operation: string;
+
+  constructor(operation: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.queueUnavailable, message, options);
+    this.operation = operation;
   }
 }
