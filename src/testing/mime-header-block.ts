@@ -23,9 +23,7 @@ export function readHeaderBlock(raw: Uint8Array | string): SesHeader[] {
   const text =
     typeof raw === "string"
       ? raw.slice(0, MAX_HEADER_BYTES)
-      : Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, MAX_HEADER_BYTES)).toString(
-          "latin1",
-        );
+      : Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, MAX_HEADER_BYTES)).toString("utf8");
   const end = /\r?\n\r?\n/.exec(text);
   const section = end === null ? text : text.slice(0, end.index);
   const headers: SesHeader[] = [];
