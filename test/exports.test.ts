@@ -41,7 +41,9 @@ describe("package exports (built output)", () => {
       expect.arrayContaining(["createMailer", "ApiError", "VERSION"]),
     );
     expect(loadKeys("mailroom-ses", "import")).toEqual(expect.arrayContaining(["amazonSes"]));
-    expect(loadKeys("mailroom-ses/testing", "import")).toEqual(expect.arrayContaining(["createMemoryBackend", "sesEvents", "postToWebhook", "createSnsTestSigner"]));
+    expect(loadKeys("mailroom-ses/testing", "import")).toEqual(
+      expect.arrayContaining(["createMemoryBackend", "sesEvents", "postToWebhook", "createSnsTestSigner"]),
+    );
   });
 
   it("loads no parser or webhook-only AWS client for code that only sends", () => {
