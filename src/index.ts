@@ -20,6 +20,7 @@ export type { MailerBackend, SendContext, BackendResult, ReportedResponse } from
 // The message model
 export type {
   AddressInput,
+  AddressObject,
   Alternative,
   Attachment,
   EmailMessage,
@@ -33,6 +34,8 @@ export type {
   MessageUnsubscribe,
   ListManagement,
 } from "./message/types";
+export { uncheckedEspExtra } from "./message/esp-extra";
+export type { EspExtra, SesEspExtra, UncheckedEspExtra } from "./message/esp-extra";
 export { EmailAddress, parseAddressList, parseSingleAddress } from "./message/address";
 export type { AddressFormatOptions } from "./message/address";
 export { inlineImage, makeContentId, guessContentType } from "./message/attachments";
@@ -53,6 +56,7 @@ export {
   InvalidMessageError,
   isMailroomError,
   MailroomError,
+  QueueUnavailableError,
   RecipientsRefusedError,
   SerializationError,
   UnsupportedFeatureError,
@@ -170,3 +174,20 @@ export type {
 } from "./intake/eventbridge-webhook";
 export { isEventBridgeEvent, parseEventBridgeEvent, SES_DETAIL_TYPES } from "./intake/eventbridge-envelope";
 export type { EventBridgeEvent, ParsedEventBridgeEvent } from "./intake/eventbridge-envelope";
+
+// Reputation: bounce and complaint rates, alerts, automatic pause (state in memory or Redis).
+export { createReputationMonitor, SES_REPUTATION_LEVELS } from "./reputation/rate-monitor";
+export type {
+  RateLevel,
+  RateThresholds,
+  RateWindowOptions,
+  ReputationAlert,
+  ReputationMonitor,
+  ReputationMonitorOptions,
+  ReputationRates,
+} from "./reputation/rate-monitor";
+export { SendingPausedError } from "./reputation/sending-paused-error";
+export type { PauseState, ReputationCounts, ReputationStore } from "./store/reputation-store";
+export { createMemoryReputationStore } from "./store/memory-reputation-store";
+export { createRedisReputationStore } from "./store/redis-reputation-store";
+export type { RedisReputationStoreOptions } from "./store/redis-reputation-store";

@@ -14,6 +14,7 @@ import { makeSendStatus, statusForEveryRecipient } from "./send-status";
 import type { RecipientStatus, RecipientStatusValue, SendStatus } from "./send-status";
 import { filterSuppressed } from "./reputation/suppression-filter";
 import type { SuppressionStore } from "./store/suppression-store";
+import type { ReputationMonitor } from "./reputation/rate-monitor";
 
 /** Passed to a pre-send hook. */
 export interface PreSendControl {
@@ -81,6 +82,12 @@ export interface MailerOptions<Backend extends MailerBackend = MailerBackend> {
    * Feed it from the tracking webhook's `suppression` option (docs/reputation.md).
    */
   suppression?: SuppressionStore | undefined;
+  /**
+   * A bounce/complaint rate monitor (`createReputationMonitor()`): accepted recipients are
+   * counted, and while sending is paused `send()` throws SendingPausedError before any work
+   * (a queue keeps the message and tries again later). See docs/reputation.md.
+   */
+  reputation?: ReputationMonitor | undefined;
 }
 
 /**
@@ -148,6 +155,20 @@ function assertHasRecipients(message: NormalizedMessage): void {
   if (message.to.length + message.cc.length + message.bcc.length === 0) {
     throw new InvalidMessageError("The message has no recipients: set `to`, `cc` or `bcc`", "to");
   }
+}
+
+/**
+ * Count the recipients SES accepted in the rate monitor. Best effort: the message is already
+ * sent, so a store failure must not make the caller believe it was not (and send it again).
+ */
+async function countAccepted(monitor: ReputationMonitor, status: { recipients: Record<string, RecipientStatus> }) {
+  let accepted = 0;
+  for (const recipient of Object.values(status.recipients)) {
+    if (recipient.status === "queued" || recipient.status === "sent") {
+      accepted += 1;
+    }
+  }
+  await monitor.recordSent(accepted).catch(() => undefined);
 }
 
 /** Last step: refuse a send in which no recipient was accepted. */
@@ -221,6 +242,8 @@ export function createMailer<Backend extends MailerBackend>(
     if (message === undefined) {
       return cancelledStatus<Response>();
     }
+    // Paused (rates too high, or by hand): refuse before any work; a queue keeps the message.
+    await options.reputation?.assertSending();
     let normalized = normalizeMessage(message);
     assertHasRecipients(normalized);
     let suppressed: Record<string, RecipientStatus> = {};
@@ -246,6 +269,9 @@ export function createMailer<Backend extends MailerBackend>(
 
   /** Post-send hook, then the all-refused rule. */
   async function finish(message: EmailMessage, status: SendStatus<Response>): Promise<SendStatus<Response>> {
+    if (options.reputation !== undefined) {
+      await countAccepted(options.reputation, status);
+    }
     await options.postSend?.(message, status);
     if (!options.ignoreRecipientStatus) {
       raiseForRecipientStatus(status);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ApiError } from "../errors";
+import { ApiError, ErrorCode, MailroomError } from "../errors";
 import type { Mailer } from "../mailer";
 import type { EmailMessage } from "../message/types";
 import { classifySesError } from "./classify-error";
@@ -147,6 +147,13 @@ export async function attemptMailJob(input: MailJobAttempt): Promise<JobStep> {
     const policy = input.policy;
     const elapsedMs = now() - firstAttemptAt;
     const decision = policy?.decide(error, input.attempt, elapsedMs);
+    if (error instanceof MailroomError && error.code === ErrorCode.sendingPaused) {
+      // Sending is paused (docs/reputation.md): nothing was sent. Every worker waits, and the
+      // job keeps its attempts and its place: nothing is lost, it goes out once sending resumes.
+      await input.saveProgress({ phase: "retrying", uncertain, firstAttemptAt });
+      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      return { action: "defer", delayMs: typeof retryAfterMs === "number" ? retryAfterMs : 30_000 };
+    }
     if ((decision?.classification ?? classifySesError(error)).kind === "daily-quota") {
       await input.saveProgress({ phase: "retrying", uncertain, firstAttemptAt });
       return { action: "defer", delayMs: input.dailyQuotaDelayMs };

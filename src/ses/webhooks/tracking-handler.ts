@@ -13,6 +13,7 @@ import type { EventQueue, EventWorkerOptions } from "../../queue/event-queue";
 import { createSuppressionFeed } from "../../reputation/suppression-feed";
 import type { SuppressionFeedOptions } from "../../reputation/suppression-feed";
 import type { SuppressionStore } from "../../store/suppression-store";
+import type { ReputationMonitor } from "../../reputation/rate-monitor";
 import { trackingEventsOf } from "./tracking";
 import { startTrackingWorker } from "./tracking-queue";
 
@@ -42,6 +43,11 @@ export interface AmazonSesTrackingWebhookOptions extends SnsWebhookOptions {
    */
   suppression?: SuppressionStore | SuppressionFeedOptions | undefined;
   /**
+   * A rate monitor (`createReputationMonitor()`) to count hard bounces and complaints in, and
+   * check against its thresholds (alerts, automatic pause). Applied before `onEvent`.
+   */
+  reputation?: ReputationMonitor | undefined;
+  /**
    * Acknowledge fast, process later: each verified notification is stored in this durable queue
    * (`createEventQueue` from `mailroom-ses/queue`) and answered 200 once stored; a worker runs
    * `onEvent` with retries and backoff, and notifications that keep failing stay in the queue's
@@ -62,6 +68,20 @@ function suppressionFeed(
     return undefined;
   }
   return createSuppressionFeed("store" in option ? option : { store: option });
+}
+
+/** Both reputation steps, in order, as one step before `onEvent`. */
+function withReputation(
+  feed: ((event: TrackingEvent) => Promise<unknown>) | undefined,
+  monitor: ReputationMonitor | undefined,
+): ((event: TrackingEvent) => Promise<unknown>) | undefined {
+  if (monitor === undefined) {
+    return feed;
+  }
+  return async (event) => {
+    await feed?.(event);
+    await monitor.recordEvent(event);
+  };
 }
 
 /**
@@ -94,7 +114,7 @@ export function amazonSesTrackingWebhook(options: AmazonSesTrackingWebhookOption
     throw new TypeError("amazonSesTrackingWebhook: onEvent must be a function");
   }
   const logger = options.logger ?? consoleLogger;
-  const feed = suppressionFeed(options.suppression);
+  const feed = withReputation(suppressionFeed(options.suppression), options.reputation);
   const queue = options.queue;
   if (queue !== undefined) {
     if (typeof queue?.add !== "function" || typeof queue.work !== "function") {
