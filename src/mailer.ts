@@ -36,7 +36,7 @@ export type PostSendHook = (message: EmailMessage, status: SendStatus) => void |
 
 /**
  * Where a mailer puts messages with `sendAt`: anything with `enqueue`, such as a queue from
- * `createMailQueue()` in `mailroom-ses/queue` (in-process, or BullMQ on Redis).
+ * `createMailQueue({ redis })` in `mailroom-ses/queue` (BullMQ on Redis, or `{ memory: true }` in-process).
  *
  * @example
  * ```ts
@@ -54,7 +54,7 @@ export interface MailScheduler {
  * @typeParam Backend - the backend's type; any backend (or a union of them) fits
  * @example
  * ```ts
- * createMailer({ backend: amazonSes(), sendDefaults: { from: "shop@example.com" }, queue: createMailQueue() });
+ * createMailer({ backend: amazonSes(), sendDefaults: { from: "shop@example.com" }, queue: createMailQueue({ redis: url }) });
  * ```
  */
 export interface MailerOptions<Backend extends MailerBackend = MailerBackend> {
@@ -201,7 +201,8 @@ function statusFor<Response>(message: NormalizedMessage, status: RecipientStatus
  * const results = await mailer.sendMany(newsletter); // one result per message, in order
  *
  * // With a queue (mailroom-ses/queue), sendAt becomes a delayed job:
- * const scheduling = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue: createMailQueue() });
+ * const queue = createMailQueue({ redis: "redis://127.0.0.1:6379" }); // or { memory: true }
+ * const scheduling = createMailer({ backend: amazonSes({ region: "us-east-1" }), queue });
  * (await scheduling.send({ to: "alice@example.com", subject: "Later", sendAt: tomorrow })).jobId;
  * ```
  */
