@@ -1,11 +1,14 @@
 /**
  * Starting and stopping fauxqs (the local SQS/SNS stand-in) for the vitest global setup and the
- * benchmarks. fauxqs needs Node >= 22.5 (node:sqlite); the machines run Node 20, so it runs in a
- * child process under the Node 22 binary of the `node` dev dependency. Free of vitest imports.
+ * benchmarks. fauxqs needs Node >= 22.5 (node:sqlite); on an older Node it runs in a child process
+ * under a Node 22 installed from the npm registry as the `node` package, into the same folder CI
+ * uses (.ci/.node-22, git-ignored). Not a dev dependency: its `node` bin would shadow the machine's
+ * Node in every npm script. Free of vitest imports.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 /** A running fauxqs. */
 export interface RunningFauxqs {
@@ -15,12 +18,33 @@ export interface RunningFauxqs {
 }
 
 const CHILD = fileURLToPath(new URL("./fauxqs-child.mjs", import.meta.url));
-const NODE22 = fileURLToPath(new URL("../../node_modules/node/bin/node", import.meta.url));
+const NODE22_PREFIX = fileURLToPath(new URL("../../.ci/.node-22", import.meta.url));
+const NODE22 = `${NODE22_PREFIX}/node_modules/.bin/node`;
+
+function newEnough(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
+  return major > 22 || (major === 22 && minor >= 5);
+}
+
+/** A Node that can run fauxqs: this one when new enough, else Node 22 from the npm registry. */
+async function nodeForFauxqs(): Promise<string> {
+  if (newEnough(process.version)) {
+    return process.execPath;
+  }
+  if (!existsSync(NODE22)) {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    await promisify(execFile)(
+      npm,
+      ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", NODE22_PREFIX, "node@22"],
+      { timeout: 300_000 },
+    );
+  }
+  return NODE22;
+}
 
 /** Start fauxqs on 127.0.0.1 and an ephemeral port. */
 export async function startFauxqs(): Promise<RunningFauxqs> {
-  // The Node 22 binary when installed; else the running Node, if it is new enough itself.
-  const binary = existsSync(NODE22) ? NODE22 : process.execPath;
+  const binary = await nodeForFauxqs();
   const child = spawn(binary, [CHILD], { stdio: ["pipe", "pipe", "pipe"] });
   const port = await new Promise<number>((resolve, reject) => {
     let output = "";
