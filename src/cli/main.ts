@@ -16,6 +16,7 @@ import type { CliCommand } from "./command";
 import { eventsFailedCommand, eventsRetryCommand } from "./commands/events-failed";
 import { eventsParseCommand } from "./commands/events-parse";
 import { sendCommand } from "./commands/send";
+import { statusCommand } from "./commands/status";
 import { suppressionCommands } from "./commands/suppression";
 import { setupInboundCommand } from "./commands/setup-inbound";
 import { setupTrackingCommand } from "./commands/setup-tracking";
@@ -37,6 +38,7 @@ const COMMANDS: readonly CliCommand[] = [
   eventsFailedCommand,
   eventsRetryCommand,
   ...suppressionCommands,
+  statusCommand,
 ];
 
 const GROUPS: Record<string, string> = {
