@@ -12,6 +12,7 @@ import { inboundS3Large, inboundSns } from "./scenarios/inbound";
 import { inboundHostile } from "./scenarios/inbound-hostile";
 import { sesBulkBuild } from "./scenarios/ses-bulk";
 import { sesSendBuild, sesSendRoundtrip } from "./scenarios/ses-send";
+import { sqsConsume } from "./scenarios/sqs-consume";
 import { suppressionCheckMemory, suppressionCheckRedis } from "./scenarios/suppression-check";
 import { throttledSend } from "./scenarios/throttling";
 import { snsVerify, trackingWebhook, trackingWebhookHttp } from "./scenarios/webhooks";
@@ -30,6 +31,7 @@ const scenarios: Scenario[] = [
   suppressionCheckMemory,
   suppressionCheckRedis,
   dedupeRedis,
+  sqsConsume,
 ];
 
 const wanted = process.argv.slice(2);
