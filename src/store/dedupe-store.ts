@@ -73,9 +73,10 @@ export interface DedupeStore {
 export const DEFAULT_DEDUPE_KEEP_MS = 2 * 60 * 60 * 1000;
 
 /**
- * How long a claim lasts by default: 30 s. Why: SNS gives up on an HTTPS request after 15 s and
- * its default policy retries 20 s apart, so a claim left by a crashed process has lapsed by the
- * second retry, while a callback running normally (well under 15 s) is never run twice.
+ * How long a claim lasts by default: 30 s. Why: SNS stops waiting for an HTTPS answer after a
+ * few seconds (15 s is the figure usually cited) and its default policy retries 20 s apart, so a
+ * claim left by a crashed process has lapsed by the second retry, while a callback running
+ * normally (a few seconds at most) is never run twice.
  */
 export const DEFAULT_DEDUPE_LEASE_MS = 30_000;
 

@@ -49,6 +49,7 @@ export interface RedisDedupeStore extends DedupeStore {
 }
 
 const DONE = "done";
+const MAX_TOKENS = 100_000;
 
 // Returns 1 when claimed, 2 when the id is done, 3 when another claim holds it.
 const CLAIM_SCRIPT = `
@@ -131,6 +132,14 @@ export function createRedisDedupeStore(options: RedisDedupeStoreOptions): RedisD
       }
       if (result === "claimed") {
         tokens.set(id, token);
+        // Bounded: a caller that never completes nor releases must not grow this for ever (the
+        // oldest token dropped only means its claim lapses at its lease instead of on release).
+        if (tokens.size > MAX_TOKENS) {
+          const oldest = tokens.keys().next();
+          if (oldest.done !== true) {
+            tokens.delete(oldest.value);
+          }
+        }
       }
       return result;
     },

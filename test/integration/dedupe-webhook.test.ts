@@ -165,6 +165,30 @@ describe("webhook deduplication, on by default (memory)", () => {
     expect(rec.calls).toHaveLength(0);
   });
 
+  it(
+    "answers 503 within the bounded command time when the Redis store's server is unreachable",
+    { timeout: 15_000 },
+    async () => {
+      const rec = recorder();
+      const errors: Error[] = [];
+      const store = createRedisDedupeStore({
+        redis: "redis://127.0.0.1:1",
+        onError: (error) => errors.push(error),
+      });
+      try {
+        const started = Date.now();
+        const outcome = await tracking(rec.onEvent, store).handleEnvelope(
+          signer.notification({ message: bounce }),
+        );
+        expect(outcome).toMatchObject({ status: 503, body: "A dependency failed; retry later" });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(rec.calls).toHaveLength(0);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
   it("refuses a keep time shorter than SNS's redelivery window, and a store that is not one", () => {
     const onEvent = () => undefined;
     expect(() =>
