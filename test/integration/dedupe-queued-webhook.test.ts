@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 
 import { afterEach, expect, it } from "vitest";
 
@@ -160,6 +163,68 @@ describeWithRedis("queue-backed tracking webhook (BullMQ on Redis)", () => {
     expect(await queue.listFailed()).toEqual([]);
     expect(await queue.retryFailed()).toEqual([]);
   });
+
+  it(
+    "a worker killed (SIGKILL) mid-callback: another worker handles the notification exactly once",
+    { timeout: 30_000 },
+    async () => {
+      const name = `events-${randomUUID()}`;
+      const queue = createEventQueue({ redis: redisUrl(), name, attempts: 3, backoffMs: 20 });
+      queues.push(queue);
+      const child: ChildProcess = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          fileURLToPath(new URL("../helpers/event-queue-worker-child.ts", import.meta.url)),
+        ],
+        {
+          env: { ...process.env, REDIS_URL: redisUrl(), QUEUE_NAME: name },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      try {
+        let output = "";
+        const seen = (text: string) =>
+          new Promise<void>((resolve, reject) => {
+            const check = () => output.includes(text) && resolve();
+            child.stdout?.on("data", (chunk: Buffer) => {
+              output += chunk.toString();
+              check();
+            });
+            child.once("exit", (code) => reject(new Error(`child exited early (${code})`)));
+            check();
+          });
+        await seen("ready");
+        const handler = webhook(queue, () => undefined, false);
+        expect(
+          (await handler.handleEnvelope(signer.notification({ message: delivery(["k@example.com"]) })))
+            .status,
+        ).toBe(200);
+        await seen("started k@example.com");
+        child.kill("SIGKILL");
+        await once(child, "exit");
+
+        const calls: string[] = [];
+        const survivor = startTrackingWorker({
+          queue,
+          lockDurationMs: 1_000,
+          stalledIntervalMs: 300,
+          onEvent: (event) => void calls.push(event.recipient),
+        });
+        await survivor.ready();
+        // The dead worker's lock lapses, the notification is found stalled and handed over.
+        await until(async () => (await queue.counts()).completed === 1, 15_000);
+        expect(calls).toEqual(["k@example.com"]);
+        expect(await queue.counts()).toMatchObject({ failed: 0, waiting: 0, active: 0 });
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill("SIGKILL");
+          await once(child, "exit");
+        }
+      }
+    },
+  );
 
   it("refuses a malformed event with 400 without storing it", async () => {
     const queue = newQueue();
