@@ -1,4 +1,5 @@
 import type { EmailAddress } from "./address";
+import type { EspExtra } from "./esp-extra";
 
 /** A JSON value: what metadata and merge data may hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -117,8 +118,11 @@ export interface EmailMessage {
   mergeHeaders?: PerRecipient<Readonly<Record<string, string>>> | null | undefined;
   /** Metadata per `to` recipient, merged over `metadata` (template sends). */
   mergeMetadata?: PerRecipient<JsonObject> | null | undefined;
-  /** Extra SES API parameters merged last into the request (top-level keys replace). */
-  espExtra?: Readonly<Record<string, unknown>> | null | undefined;
+  /**
+   * Extra SESv2 parameters merged last into the request (top-level keys replace), typed by the
+   * AWS SDK so a misspelt key does not compile; `uncheckedEspExtra({...})` for newer parameters.
+   */
+  espExtra?: EspExtra | null | undefined;
   /** The suppression scope of this message (a topic/list) and the entries it may ignore (docs/reputation.md). */
   suppression?: MessageSuppression | null | undefined;
   /** Add RFC 8058 one-click `List-Unsubscribe` headers, one signed link per recipient (docs/reputation.md). */
@@ -175,7 +179,6 @@ export interface ListManagement {
   /** The topic within it. */
   topicName?: string | undefined;
 }
-
 
 /** A message field name. */
 export type MessageField = keyof EmailMessage;

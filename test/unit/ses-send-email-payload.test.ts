@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { InvalidMessageError, UnsupportedFeatureError } from "../../src/errors";
 import { inlineImage } from "../../src/message/attachments";
+import { uncheckedEspExtra } from "../../src/message/esp-extra";
 import { lenient } from "../helpers/context";
 import { buildAndParse, headerValues } from "../helpers/raw-message";
 
@@ -300,11 +301,12 @@ describe("SendEmail payload (Anymail features)", () => {
     const { input } = await buildAndParse(
       {
         ...base,
-        espExtra: {
+        // Content is not an espExtra key in the types; unchecked, it is still refused at run time.
+        espExtra: uncheckedEspExtra({
           ConfigurationSetName: "NoTrackingConfigurationSet",
           TenantName: "t1",
           Content: { Simple: {} },
-        },
+        }),
       },
       { configurationSetName: "MyConfigurationSet" },
     );

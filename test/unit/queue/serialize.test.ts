@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { ApiError, InvalidAddressError } from "../../../src/errors";
+import { uncheckedEspExtra } from "../../../src/message/esp-extra";
 import type { EmailMessage, JsonObject } from "../../../src/message/types";
 import { messageWeight, sesRequestWeight } from "../../../src/queue/recipient-weight";
 import {
@@ -29,7 +30,7 @@ describe("queue serialization", () => {
       ],
       sendAt: new Date("2031-02-03T04:05:06.789Z"),
       metadata: { orderId: 7, nested: { list: [1, "two", null] } },
-      espExtra: { Raw: { Data: new Uint8Array([1, 2, 3]) } },
+      espExtra: uncheckedEspExtra({ Raw: { Data: new Uint8Array([1, 2, 3]) } }),
     };
     const json = serializeMessage(message);
     expect(typeof json).toBe("string");
@@ -42,7 +43,8 @@ describe("queue serialization", () => {
     expect(contents?.[3]).toEqual(bytes.subarray(10, 20));
     expect(back.sendAt).toEqual(message.sendAt);
     expect(back.metadata).toEqual(message.metadata);
-    expect((back.espExtra?.Raw as { Data: Uint8Array }).Data).toEqual(new Uint8Array([1, 2, 3]));
+    const extra = back.espExtra as { Raw?: { Data: Uint8Array } } | undefined;
+    expect(extra?.Raw?.Data).toEqual(new Uint8Array([1, 2, 3]));
   });
 
   it("gives back user data that looks like its own tags unchanged", () => {
