@@ -169,6 +169,37 @@ describe("SES events reaching SQS by other routes", () => {
     expect(await messagesOnQueue(sqs, queueUrl)).toBe(0);
   });
 
+  it("inbound mail through a queue: onMessage gets the parsed message once", async () => {
+    const { readJson } = fixtureCases("ses-inbound");
+    const fixture = readJson("sns-utf8.json") as { Message: string };
+    const envelope = JSON.stringify(
+      signer.notification({ message: fixture.Message, messageId: "inbound-1" }),
+    );
+    const { queueUrl } = await createQueueWithDlq(sqs, "inbound", {
+      visibilityTimeout: 5,
+      maxReceiveCount: 2,
+    });
+    await sendBodies(sqs, queueUrl, [envelope, envelope]);
+    const subjects: string[] = [];
+    const consumer = consumeSesEvents({
+      queueUrl,
+      client: sqs,
+      allowedTopicArns: [signer.topicArn],
+      verifySignature: { fetchCertificate: signer.fetchCertificate },
+      waitTimeSeconds: 1,
+      retryDelaySeconds: 1,
+      logger: quiet,
+      onMessage: (event) => void subjects.push(event.message.subject ?? ""),
+    });
+    try {
+      await waitFor(async () => (await messagesOnQueue(sqs, queueUrl)) === 0, 10_000, "an empty queue");
+    } finally {
+      await consumer.stop();
+    }
+    expect(subjects).toHaveLength(1);
+    expect(consumer.stats.duplicates).toBe(1);
+  });
+
   it("fails closed: SNS envelopes need allowedTopicArns (or allowAnyTopic: true)", () => {
     expect(() => createSesIntake({ onEvent: () => undefined })).toThrow(/allowedTopicArns/);
     expect(() =>
