@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import type { FetchHandler, SnsWebhookHandler } from "../webhook/types";
-import { serveNode } from "./node-http";
+import { serveNode, type ReadBody } from "./node-http";
 
 export type { FetchHandler, SnsWebhookHandler } from "../webhook/types";
 
@@ -46,7 +46,8 @@ export type ExpressHandler = (req: ExpressRequestLike, res: ServerResponse, next
  * Works with or without a body parser in front: a string (`express.text`) or Buffer
  * (`express.raw`) `req.body` is used as it is; a body some other parser already consumed (an
  * object from `express.json`, when the SNS delivery policy sends `application/json`) is turned
- * back into JSON text, which verifies the same because SNS signs field values, not bytes;
+ * back into JSON text by the webhook (after authentication, with its depth bounded), which
+ * verifies the same because SNS signs field values, not bytes;
  * otherwise the body is streamed, with the webhook's size limit applied while reading.
  *
  * @example
@@ -64,15 +65,17 @@ export function toExpress(handler: FetchHandler | SnsWebhookHandler): ExpressHan
   };
 }
 
-function parsedBody(req: ExpressRequestLike): string | Uint8Array | undefined {
+function parsedBody(req: ExpressRequestLike): ReadBody | undefined {
   const body = req.body;
   if (typeof body === "string" || body instanceof Uint8Array) {
     return body;
   }
   // A parser that does not match the Content-Type leaves the stream alone (and Express 5 leaves
-  // req.body undefined): only re-serialize when the stream really was consumed.
+  // req.body undefined): only hand the value over when the stream really was consumed. It is
+  // turned back into JSON by the webhook core, after authentication and inside its error mapping
+  // (a hostile value must not throw here, where Express would answer 500 with a stack trace).
   if (body !== undefined && req.readableEnded) {
-    return JSON.stringify(body);
+    return { parsedJson: body };
   }
   return undefined;
 }

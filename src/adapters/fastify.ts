@@ -77,9 +77,10 @@ export function fastifyWebhook(
 
 /**
  * Wrap a Fetch handler as a Fastify route handler, for routes you register yourself. A string or
- * Buffer `request.body` (e.g. from a `parseAs: "string"` content-type parser) is used as it is;
- * otherwise the raw request is streamed, which needs a content-type parser that leaves the body
- * unread (as {@link fastifyWebhook} installs).
+ * Buffer `request.body` (e.g. from a `parseAs: "string"` content-type parser) is used as it is; a
+ * value Fastify's JSON parser produced is turned back into JSON by the webhook; with no body the
+ * raw request is streamed, which needs a content-type parser that leaves the body unread (as
+ * {@link fastifyWebhook} installs).
  *
  * @example
  * ```ts
@@ -92,7 +93,14 @@ export function fastifyWebhook(
 export function toFastifyHandler(handler: FetchHandler | SnsWebhookHandler): FastifyWebhookHandler {
   return async (request, reply) => {
     const body = request.body;
-    const given = typeof body === "string" || body instanceof Uint8Array ? body : undefined;
+    // A value from a JSON parser (Fastify's default one): the stream is spent, so hand the value
+    // over; the webhook re-serializes it after authentication, inside its error mapping.
+    const given =
+      typeof body === "string" || body instanceof Uint8Array
+        ? body
+        : body === undefined
+          ? undefined
+          : { parsedJson: body };
     const answer = await answerFor(handler, request.raw, given);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };

@@ -10,8 +10,11 @@
  *
  * @module
  */
+import { WebhookValidationError } from "../errors";
 import { lambdaRecordToEnvelope } from "../sns/envelope";
-import type { FetchHandler, SnsWebhookHandler } from "../webhook/types";
+import { outcomeForError } from "../webhook/error-outcome";
+import { consoleLogger } from "../webhook/logger";
+import type { FetchHandler, SnsWebhookHandler, WebhookRequest } from "../webhook/types";
 import type {
   ApiGatewayV1Event,
   ApiGatewayV2Event,
@@ -75,12 +78,72 @@ export function toLambdaHandler(handler: FetchHandler | SnsWebhookHandler): Lamb
       return undefined;
     }
     if (isV2Event(event)) {
-      return toHttpResult(await handler(v2Request(event)), false);
+      return httpResult(handler, v2Parts(event), false);
     }
     if (isV1Event(event)) {
-      return toHttpResult(await handler(v1Request(event)), true);
+      return httpResult(handler, v1Parts(event), true);
     }
     throw new TypeError("toLambdaHandler: not an API Gateway, Function URL or SNS event");
+  };
+}
+
+/** What the adapter reads from an API Gateway or Function URL event. */
+interface HttpParts {
+  method: string;
+  url: string;
+  /** Lower-case names, in order; a name may repeat. */
+  headers: [string, string][];
+  body: string | Buffer | undefined;
+}
+
+/**
+ * A Mailroom webhook gets the request without Fetch objects (`handleRequest`, which never throws):
+ * header values Fetch refuses (characters above U+00FF, which API Gateway passes through) or a
+ * method it refuses (TRACE) must not turn into a failed invocation. A plain Fetch handler gets a
+ * `Request`; when one cannot be built, the answer comes from the webhook core's one error mapping.
+ */
+async function httpResult(
+  handler: FetchHandler | SnsWebhookHandler,
+  parts: HttpParts,
+  multiValue: boolean,
+): Promise<LambdaHttpResult> {
+  if ("handleRequest" in handler) {
+    const outcome = await handler.handleRequest(webhookRequest(parts));
+    // Lower-case names, as a Fetch Response would have given them.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(outcome.headers ?? {})) {
+      headers[name.toLowerCase()] = value;
+    }
+    return { statusCode: outcome.status, headers, body: outcome.body, isBase64Encoded: false };
+  }
+  let request: Request;
+  try {
+    request = fetchRequest(parts);
+  } catch (cause) {
+    const error = new WebhookValidationError("The request cannot be handled (unsupported method or header)", {
+      cause,
+    });
+    const outcome = outcomeForError(error, {}, consoleLogger);
+    return {
+      statusCode: outcome.status,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: outcome.body,
+      isBase64Encoded: false,
+    };
+  }
+  return toHttpResult(await handler(request), multiValue);
+}
+
+function webhookRequest(parts: HttpParts): WebhookRequest {
+  const joined = new Map<string, string>();
+  for (const [name, value] of parts.headers) {
+    const previous = joined.get(name);
+    joined.set(name, previous === undefined ? value : `${previous}, ${value}`);
+  }
+  return {
+    method: parts.method,
+    header: (name) => joined.get(name) ?? null,
+    body: parts.body === undefined ? null : parts.body,
   };
 }
 
@@ -111,18 +174,19 @@ function isV1Event(event: LambdaWebhookEvent): event is ApiGatewayV1Event {
   return typeof (event as Partial<ApiGatewayV1Event>).httpMethod === "string";
 }
 
-function v1Request(event: ApiGatewayV1Event): Request {
-  const headers = new Headers();
-  const multi = event.multiValueHeaders ?? {};
-  for (const [name, values] of Object.entries(multi)) {
+function v1Parts(event: ApiGatewayV1Event): HttpParts {
+  const headers: [string, string][] = [];
+  const seen = new Set<string>();
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
     for (const value of values ?? []) {
-      headers.append(name, value);
+      headers.push([name.toLowerCase(), value]);
+      seen.add(name.toLowerCase());
     }
   }
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     // `headers` repeats the last value of each multi-value header: use it only for the others.
-    if (value !== undefined && !headers.has(name)) {
-      headers.set(name, value);
+    if (value !== undefined && !seen.has(name.toLowerCase())) {
+      headers.push([name.toLowerCase(), value]);
     }
   }
   const query = new URLSearchParams();
@@ -137,24 +201,24 @@ function v1Request(event: ApiGatewayV1Event): Request {
       query.set(name, value);
     }
   }
-  const host = headers.get("host") ?? event.requestContext?.domainName ?? "localhost";
+  const host = headerValue(headers, "host") ?? event.requestContext?.domainName ?? "localhost";
   const search = query.size > 0 ? `?${query.toString()}` : "";
-  return buildRequest(event.httpMethod, `https://${host}${event.path}${search}`, headers, event);
+  return partsOf(event.httpMethod, `https://${host}${event.path}${search}`, headers, event);
 }
 
-function v2Request(event: ApiGatewayV2Event): Request {
-  const headers = new Headers();
+function v2Parts(event: ApiGatewayV2Event): HttpParts {
+  const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) {
-      headers.set(name, value);
+      headers.push([name.toLowerCase(), value]);
     }
   }
   if (event.cookies !== undefined && event.cookies.length > 0) {
-    headers.set("cookie", event.cookies.join("; "));
+    headers.push(["cookie", event.cookies.join("; ")]);
   }
-  const host = headers.get("host") ?? event.requestContext.domainName ?? "localhost";
+  const host = headerValue(headers, "host") ?? event.requestContext.domainName ?? "localhost";
   const search = event.rawQueryString ? `?${event.rawQueryString}` : "";
-  return buildRequest(
+  return partsOf(
     event.requestContext.http.method,
     `https://${host}${event.rawPath}${search}`,
     headers,
@@ -162,17 +226,32 @@ function v2Request(event: ApiGatewayV2Event): Request {
   );
 }
 
-function buildRequest(
+function headerValue(headers: readonly [string, string][], name: string): string | undefined {
+  return headers.find(([key]) => key === name)?.[1];
+}
+
+function partsOf(
   method: string,
   url: string,
-  headers: Headers,
+  headers: [string, string][],
   event: { body?: string | null; isBase64Encoded?: boolean },
-): Request {
+): HttpParts {
   const upper = method.toUpperCase();
   const hasBody = upper !== "GET" && upper !== "HEAD" && event.body != null;
-  const body =
-    hasBody && event.isBase64Encoded === true ? Buffer.from(event.body as string, "base64") : event.body;
-  return new Request(safeUrl(url), { method: upper, headers, body: hasBody ? body : undefined });
+  const text = event.body as string;
+  const body = hasBody ? (event.isBase64Encoded === true ? Buffer.from(text, "base64") : text) : undefined;
+  return { method: upper, url, headers, body };
+}
+
+/** @throws TypeError when Fetch refuses the method or a header value. */
+function fetchRequest(parts: HttpParts): Request {
+  const headers = new Headers();
+  for (const [name, value] of parts.headers) {
+    headers.append(name, value);
+  }
+  // Buffers from base64 decoding sit on ordinary ArrayBuffers; the typing only fears SharedArrayBuffer.
+  const body = parts.body as string | Uint8Array<ArrayBuffer> | undefined;
+  return new Request(safeUrl(parts.url), { method: parts.method, headers, body });
 }
 
 function safeUrl(url: string): string {

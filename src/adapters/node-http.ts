@@ -6,8 +6,27 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-import type { FetchHandler, SnsWebhookHandler, WebhookOutcome, WebhookRequest } from "../webhook/types";
+import { WebhookValidationError } from "../errors";
+import { outcomeForError } from "../webhook/error-outcome";
+import { consoleLogger } from "../webhook/logger";
+import type {
+  FetchHandler,
+  ParsedJsonBody,
+  SnsWebhookHandler,
+  WebhookOutcome,
+  WebhookRequest,
+} from "../webhook/types";
 import { nodeBodyChunks, nodeBodyStream } from "./node-body";
+
+/**
+ * A body a framework already read: text, bytes, or the value its JSON parser produced.
+ *
+ * @example
+ * ```ts
+ * const body: ReadBody = typeof req.body === "string" ? req.body : { parsedJson: req.body };
+ * ```
+ */
+export type ReadBody = string | Uint8Array | ParsedJsonBody;
 
 /**
  * An answer ready for node:http (or Fastify's reply): status, headers, body.
@@ -39,12 +58,21 @@ export interface NodeAnswer {
 export async function answerFor(
   handler: FetchHandler | SnsWebhookHandler,
   req: IncomingMessage,
-  body?: string | Uint8Array,
+  body?: ReadBody,
 ): Promise<NodeAnswer> {
-  const answer =
-    "handleRequest" in handler
-      ? fromOutcome(await handler.handleRequest(toWebhookRequest(req, body)))
-      : await fromResponse(await handler(toWebRequest(req, body)));
+  let answer: NodeAnswer;
+  try {
+    answer =
+      "handleRequest" in handler
+        ? fromOutcome(await handler.handleRequest(toWebhookRequest(req, body)))
+        : await fromResponse(await handler(toWebRequest(req, body)));
+  } catch (error) {
+    // Only a plain Fetch handler gets here (a webhook's handleRequest never throws): a request
+    // Fetch cannot represent (a TRACE method, an unserializable parsed body) or the handler's own
+    // failure. Answered through the webhook core's one mapping, never as a stack trace.
+    answer = fromOutcome(outcomeForError(error, {}, consoleLogger));
+    answer.headers["content-type"] = "text/plain; charset=utf-8";
+  }
   if (!req.complete) {
     answer.headers.connection = "close";
   }
@@ -70,7 +98,7 @@ export async function serveNode(
   handler: FetchHandler | SnsWebhookHandler,
   req: IncomingMessage,
   res: ServerResponse,
-  body?: string | Uint8Array,
+  body?: ReadBody,
 ): Promise<void> {
   try {
     const answer = await answerFor(handler, req, body);
@@ -116,15 +144,34 @@ type StreamingRequestInit = RequestInit & { duplex?: "half" };
  * const request = toWebRequest(req, typeof req.body === "string" ? req.body : undefined);
  * ```
  */
-export function toWebRequest(req: IncomingMessage, body?: string | Uint8Array): Request {
+export function toWebRequest(req: IncomingMessage, body?: ReadBody): Request {
   const method = (req.method ?? "GET").toUpperCase();
   const init: StreamingRequestInit = { method, headers: toHeaders(req.headers) };
   if (method !== "GET" && method !== "HEAD") {
     // Parsers hand over Buffers on ordinary ArrayBuffers; the typing only fears SharedArrayBuffer.
-    init.body = body === undefined ? nodeBodyStream(req) : (body as string | Uint8Array<ArrayBuffer>);
+    init.body =
+      body === undefined
+        ? nodeBodyStream(req)
+        : typeof body === "string" || body instanceof Uint8Array
+          ? (body as string | Uint8Array<ArrayBuffer>)
+          : jsonText(body.parsedJson);
     init.duplex = "half";
   }
-  return new Request(requestUrl(req), init);
+  try {
+    return new Request(requestUrl(req), init);
+  } catch (cause) {
+    // Fetch refuses some methods node:http accepts (CONNECT, TRACE, TRACK).
+    throw new WebhookValidationError("The request cannot be handled (unsupported method)", { cause });
+  }
+}
+
+/** A parsed body as JSON text for a plain Fetch handler; a value that cannot be is a 400. */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch (cause) {
+    throw new WebhookValidationError("The request body cannot be serialized as JSON", { cause });
+  }
 }
 
 /**
@@ -136,7 +183,7 @@ export function toWebRequest(req: IncomingMessage, body?: string | Uint8Array): 
  * const outcome = await tracking.handleRequest(toWebhookRequest(req));
  * ```
  */
-export function toWebhookRequest(req: IncomingMessage, body?: string | Uint8Array): WebhookRequest {
+export function toWebhookRequest(req: IncomingMessage, body?: ReadBody): WebhookRequest {
   return {
     method: req.method ?? "GET",
     header(name) {

@@ -5,7 +5,7 @@
  */
 import { concatBytes } from "../concat-bytes";
 import { WebhookValidationError } from "../errors";
-import type { WebhookBody } from "./types";
+import type { ParsedJsonBody, WebhookBody } from "./types";
 
 /**
  * The default `maxBodyBytes`, 1 MiB: SNS messages are at most 256 KiB; the rest is headroom for
@@ -81,6 +81,9 @@ async function readBytes(body: WebhookBody, maxBytes: number): Promise<Uint8Arra
   if (body === null) {
     return new Uint8Array(0);
   }
+  if (isParsedJson(body)) {
+    body = serializeParsed(body.parsedJson);
+  }
   if (typeof body === "string" || body instanceof Uint8Array) {
     // Already read by a framework: still held to the same limit.
     const bytes = typeof body === "string" ? encoder.encode(body) : body;
@@ -90,6 +93,44 @@ async function readBytes(body: WebhookBody, maxBytes: number): Promise<Uint8Arra
     return bytes;
   }
   return isReadableStream(body) ? readStream(body, maxBytes) : readIterable(body, maxBytes);
+}
+
+function isParsedJson(body: WebhookBody): body is ParsedJsonBody {
+  return typeof body === "object" && body !== null && Object.hasOwn(body, "parsedJson");
+}
+
+// An SNS envelope nests three levels (envelope, MessageAttributes, one attribute); anything much
+// deeper is not one, and must not reach a recursive serializer.
+const MAX_PARSED_DEPTH = 8;
+
+/**
+ * JSON text for a value a framework's parser produced. SNS signs field values, not bytes, so the
+ * re-serialized envelope verifies the same. Only objects are SNS envelopes; depth is checked
+ * without recursion before JSON.stringify (which recurses) runs.
+ */
+function serializeParsed(value: unknown): string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new WebhookValidationError("SNS request body must be a JSON object");
+  }
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (typeof node !== "object" || node === null) {
+      continue;
+    }
+    if (depth > MAX_PARSED_DEPTH) {
+      throw new WebhookValidationError("SNS request body nests too deep to be an SNS envelope");
+    }
+    for (const child of Object.values(node)) {
+      stack.push([child, depth + 1]);
+    }
+  }
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    // A getter that throws, a BigInt, a cycle: not what a JSON parser produces, but still not ours to crash on.
+    throw new WebhookValidationError("SNS request body cannot be serialized as JSON", { cause });
+  }
 }
 
 /** Duck-typed: a Fetch body stream from another realm or polyfill is still a stream. */

@@ -44,16 +44,32 @@ export interface WebhookLogger {
 }
 
 /**
- * A request body as the core accepts it: text or bytes a framework already read, chunks still to
- * be read (a Node stream's iterator, a Fetch body stream), or nothing. Chunks are pulled one at a
- * time and no longer than the size limit allows.
+ * A body a framework's JSON parser already turned into a value (Express with `express.json()`,
+ * Fastify's default parser). The core turns it back into JSON text itself, after authentication
+ * and inside its one error mapping: the value is untrusted (a 40 KB `[[[...]]]` nests 20,000 deep).
+ *
+ * @example
+ * ```ts
+ * const body: ParsedJsonBody = { parsedJson: req.body };
+ * ```
+ */
+export interface ParsedJsonBody {
+  /** What the parser produced: any JSON value, untrusted. */
+  readonly parsedJson: unknown;
+}
+
+/**
+ * A request body as the core accepts it: text or bytes a framework already read, a value a JSON
+ * parser already produced, chunks still to be read (a Node stream's iterator, a Fetch body
+ * stream), or nothing. Chunks are pulled one at a time and no longer than the size limit allows.
  *
  * @example
  * ```ts
  * const body: WebhookBody = req.iterator({ destroyOnReturn: false }); // node:http, unread
  * ```
  */
-export type WebhookBody = string | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
+export type WebhookBody =
+  string | Uint8Array | ParsedJsonBody | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
 
 /**
  * The little the core needs from an HTTP request, so that adapters for runtimes with their own

@@ -17,6 +17,7 @@ import {
   listen,
   post,
   SECRET,
+  signer,
   trackingUnderTest,
   type TrackingUnderTest,
 } from "../helpers/runtime";
@@ -29,12 +30,16 @@ const majors = [
 
 describe.each(majors)("mailroom-ses/express: toExpress on %s", (_major, express) => {
   let subject: TrackingUnderTest;
+  let open: TrackingUnderTest;
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
     subject = trackingUnderTest();
+    // No secret: the body is read (and re-serialized) without credentials.
+    open = trackingUnderTest({ secret: undefined, allowedTopicArns: [signer.topicArn] });
     const app = express();
+    app.all("/json-open", express.json({ type: "*/*" }), toExpress(open.handler));
     app.all("/streamed", toExpress(subject.handler));
     app.all("/text", express.text({ type: "*/*" }), toExpress(subject.handler));
     app.all("/raw", express.raw({ type: "*/*" }), toExpress(subject.handler));
@@ -49,6 +54,38 @@ describe.each(majors)("mailroom-ses/express: toExpress on %s", (_major, express)
   beforeEach(() => {
     subject.events.length = 0;
     subject.failing.on = false;
+    open.events.length = 0;
+  });
+
+  describe("express.json() in front, hostile bodies (issue 11 §5)", () => {
+    const nested = `${"[".repeat(20_000)}${"]".repeat(20_000)}`; // 40 KB, 20,000 deep
+    const json = { "content-type": "application/json" };
+
+    it("answers an unauthenticated 40 KB [[[...]]] with the 401 challenge, not a 500 stack page", async () => {
+      const answer = await post(`${base}/json`, deliveryNotification(), { body: nested, extra: json });
+      expect(answer.status).toBe(401);
+      expect(answer.body).not.toMatch(/\n\s+at |RangeError|Error:/);
+    });
+
+    it("answers the same body 400 through the webhook's error mapping when no secret is set", async () => {
+      const answer = await post(`${base}/json-open`, deliveryNotification(), { body: nested, extra: json });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toBe("SNS request body must be a JSON object");
+      expect(open.log.entries.some((e) => e.level === "error")).toBe(false);
+    });
+
+    it("answers 400 to a JSON object nested too deep to be an SNS envelope", async () => {
+      const deep = `{"Type":${nested}}`;
+      const answer = await post(`${base}/json-open`, deliveryNotification(), { body: deep, extra: json });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatch(/nests too deep/);
+    });
+
+    it("still delivers a genuine notification parsed by express.json()", async () => {
+      const answer = await post(`${base}/json-open`, deliveryNotification(), { extra: json });
+      expect(answer.status).toBe(200);
+      expect(open.events).toHaveLength(1);
+    });
   });
 
   it.each(["/streamed", "/text", "/raw", "/json"])(

@@ -26,6 +26,7 @@ const majors = [
 
 describe.each(majors)("mailroom-ses/fastify on %s", (_major, Fastify) => {
   let subject: TrackingUnderTest;
+  let open: TrackingUnderTest;
   let app: FastifyInstance;
   let base: string;
 
@@ -40,12 +41,36 @@ describe.each(majors)("mailroom-ses/fastify on %s", (_major, Fastify) => {
       scope.post("/by-hand", toFastifyHandler(subject.handler));
     });
     app.post("/other", async (request) => ({ parsed: request.body }));
+    // Fastify's own JSON parser in front (a route the application registered itself).
+    open = trackingUnderTest({ secret: undefined, allowedTopicArns: [signer.topicArn] });
+    app.post("/default-json", toFastifyHandler(open.handler));
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(() => app.close());
   beforeEach(() => {
     subject.events.length = 0;
     subject.failing.on = false;
+    open.events.length = 0;
+  });
+
+  describe("Fastify's JSON parser in front, hostile bodies (issue 11 §5)", () => {
+    const json = { "content-type": "application/json" };
+
+    it("delivers a notification Fastify already parsed", async () => {
+      const answer = await post(`${base}/default-json`, deliveryNotification(), { extra: json });
+      expect(answer.status).toBe(200);
+      expect(open.events).toHaveLength(1);
+    });
+
+    it("answers 400 to a 40 KB [[[...]]] and to an object nested too deep, never a 500", async () => {
+      const nested = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+      for (const body of [nested, `{"Type":${nested}}`]) {
+        const answer = await post(`${base}/default-json`, deliveryNotification(), { body, extra: json });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.body).not.toMatch(/\n\s+at |RangeError/);
+      }
+    });
   });
 
   it.each(["/mailroom/ses/tracking", "/by-hand"])("delivers at %s after the 401 challenge", async (path) => {

@@ -171,6 +171,30 @@ describe("mailroom-ses/lambda: toLambdaHandler", () => {
     expect(subject.sns.commands).toHaveLength(0);
   });
 
+  describe("requests Fetch cannot represent (issue 11 §5)", () => {
+    it("delivers despite a header value Fetch refuses (a character above U+00FF)", async () => {
+      const envelope = deliveryNotification();
+      const event = httpApiEvent(envelope, basic(SECRET));
+      event.headers = { ...event.headers, "x-note": "caf\u00e9 \u20ac" };
+      const result = await lambda(event);
+      expect(result?.statusCode).toBe(200);
+      expect(subject.events).toHaveLength(1);
+    });
+
+    it("answers a TRACE request 405 (webhook) or 400 (plain Fetch handler), never a failed invocation", async () => {
+      const event = httpApiEvent(deliveryNotification(), basic(SECRET));
+      event.requestContext = {
+        ...event.requestContext,
+        http: { ...event.requestContext.http, method: "TRACE" },
+      };
+      expect((await lambda(event))?.statusCode).toBe(405);
+      const plain = toLambdaHandler(async () => new Response("ok"));
+      const result = await plain(event);
+      expect(result?.statusCode).toBe(400);
+      expect(result?.body).not.toMatch(/\n\s+at |TypeError/);
+    });
+  });
+
   it("refuses events it does not know, and SNS events for a plain Fetch handler", async () => {
     await expect(lambda({ hello: "world" } as never)).rejects.toThrow(TypeError);
     const plain = toLambdaHandler(async () => new Response("ok"));

@@ -135,6 +135,15 @@ describe("mailroom-ses/node: failures in the handler itself", () => {
     await close(server);
   });
 
+  it("answers 400, not 500, to a method Fetch cannot represent (TRACE) for a plain Fetch handler (issue 11 §5)", async () => {
+    const server = createServer(toNodeListener(async () => new Response("ok")));
+    const url = await listen(server);
+    const answer = await post(url, deliveryNotification(), { method: "TRACE" });
+    expect(answer.status).toBe(400);
+    expect(answer.body).not.toMatch(/\n\s+at |TypeError/);
+    await close(server);
+  });
+
   it("passes a Fetch handler's headers and cookies through", async () => {
     const server = createServer(
       toNodeListener(async (request) => {
