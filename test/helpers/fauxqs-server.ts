@@ -4,6 +4,18 @@
  * under a Node 22 installed from the npm registry as the `node` package, into the same folder CI
  * uses (.ci/.node-22, git-ignored). Not a dev dependency: its `node` bin would shadow the machine's
  * Node in every npm script. Free of vitest imports.
+ *
+ * What fauxqs 2.4 models faithfully, and the tests rely on: long polling, visibility timeouts and
+ * ChangeMessageVisibility, ApproximateReceiveCount, redrive to a dead-letter queue once
+ * maxReceiveCount is exceeded, SendMessageBatch/DeleteMessageBatch, SQS's body character rules, and
+ * SNS -> SQS fan-out with raw message delivery on or off. What it lacks, and how the tests fill it:
+ * - SNS signatures: the envelopes its SNS delivers carry `Signature: "EXAMPLE"` and a fixed
+ *   us-east-1 certificate URL, so they cannot be verified. The tests sign envelopes with the test
+ *   kit's throwaway CA and send them with SendMessageBatch (what SNS delivers, byte for byte), and
+ *   use fauxqs's own SNS delivery to show that unsigned envelopes are refused.
+ * - Authorization: queue policies are stored, not enforced; they are checked as data in the CLI
+ *   tests (stateful fake AWS), never against fauxqs.
+ * - DeleteMessageBatch accepts an unknown receipt handle as a success (SQS reports it failed).
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -132,10 +132,15 @@ describe("consumeSesEvents against the SQS stand-in", () => {
     );
     const started = new Set<string>();
     const finished = new Map<string, number>();
+    let running = 0;
+    let mostRunning = 0;
     const onEvent = async (event: TrackingEvent): Promise<void> => {
       const id = event.eventId ?? "";
       started.add(id);
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
       await new Promise((resolve) => setTimeout(resolve, 300));
+      running -= 1;
       finished.set(id, (finished.get(id) ?? 0) + 1);
     };
     const options = {
@@ -170,5 +175,7 @@ describe("consumeSesEvents against the SQS stand-in", () => {
       await second.stop();
     }
     expect([...finished.values()].every((count) => count === 1)).toBe(true);
+    // Bounded: never more callbacks at once than `concurrency`.
+    expect(mostRunning).toBe(10);
   }, 40_000);
 });
