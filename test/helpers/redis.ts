@@ -5,7 +5,7 @@ import { describe, inject } from "vitest";
  * `describe.skip` when it is not installed on this machine (the setup prints one line saying so; CI
  * sets MAILROOM_REQUIRE_REDIS=1 and fails instead of skipping).
  */
-export const describeWithRedis: typeof describe = inject("redisUrl") === "" ? describe.skip : describe;
+export const describeWithRedis = describe.skipIf(inject("redisUrl") === "");
 
 /** The Redis URL for this run ("" when Redis tests are skipped). */
 export function redisUrl(): string {
