@@ -271,10 +271,15 @@ export class ApiError extends MailroomError<typeof ErrorCode.api> {
     brand(this, "ApiError");
   }
 
+  /** The AWS error name, e.g. `MessageRejected`, `TooManyRequestsException`. */
   readonly awsCode: string | undefined;
+  /** The HTTP status of the AWS response, when there was one. */
   readonly httpStatus: number | undefined;
+  /** The AWS request id, for support cases. */
   readonly requestId: string | undefined;
+  /** The parsed response, when the call answered but could not be used. */
   readonly response: unknown;
+  /** True when the request may have reached AWS and no answer came: it may or may not have been sent. */
   readonly outcomeUnknown: boolean;
 
   constructor(message: string, details: ApiErrorDetails = {}, options?: { cause?: unknown }) {

@@ -17,15 +17,23 @@
  * ```
  */
 export interface ApiGatewayV1Event {
+  /** The request method. */
   httpMethod: string;
+  /** The request path. */
   path: string;
+  /** The request headers (last value of each). */
   headers?: Record<string, string | undefined> | null;
   /** Every value of every header; preferred over `headers` when present. */
   multiValueHeaders?: Record<string, string[] | undefined> | null;
+  /** The query string, every value of each parameter. */
   multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
+  /** The query string, last value of each parameter. */
   queryStringParameters?: Record<string, string | undefined> | null;
+  /** The request body, as text or base64. */
   body: string | null;
+  /** True when `body` is base64. */
   isBase64Encoded?: boolean;
+  /** Where the request arrived (the domain name). */
   requestContext?: { domainName?: string };
 }
 
@@ -39,15 +47,21 @@ export interface ApiGatewayV1Event {
  * ```
  */
 export interface ApiGatewayV2Event {
+  /** The payload format version (`2.0`). */
   version: string;
+  /** The request path. */
   rawPath: string;
+  /** The query string, undecoded. */
   rawQueryString?: string;
   /** Lower-cased names; repeated headers are joined with commas. */
   headers?: Record<string, string | undefined>;
   /** Cookie headers, split out of `headers`. */
   cookies?: string[];
+  /** The request body, as text or base64. */
   body?: string;
+  /** True when `body` is base64. */
   isBase64Encoded?: boolean;
+  /** The request method and where it arrived. */
   requestContext: { http: { method: string }; domainName?: string };
 }
 
@@ -61,8 +75,11 @@ export interface ApiGatewayV2Event {
  * ```
  */
 export interface SnsEventRecord {
+  /** Always `aws:sns`. */
   EventSource?: string;
+  /** The Lambda's subscription to the topic. */
   EventSubscriptionArn?: string;
+  /** The SNS notification (the same fields as the HTTP body SNS posts). */
   Sns: Record<string, unknown>;
 }
 
@@ -75,6 +92,7 @@ export interface SnsEventRecord {
  * ```
  */
 export interface SnsLambdaEvent {
+  /** The notifications delivered in this invocation. */
   Records: SnsEventRecord[];
 }
 
@@ -97,12 +115,16 @@ export type LambdaWebhookEvent = ApiGatewayV1Event | ApiGatewayV2Event | SnsLamb
  * ```
  */
 export interface LambdaHttpResult {
+  /** The HTTP status. */
   statusCode: number;
+  /** The response headers. */
   headers: Record<string, string>;
   /** Payload format 1.0 only: headers with several values (Set-Cookie). */
   multiValueHeaders?: Record<string, string[]>;
   /** Payload format 2.0 only. */
   cookies?: string[];
+  /** The response body, as text or base64. */
   body: string;
+  /** True when `body` is base64. */
   isBase64Encoded: boolean;
 }

@@ -58,7 +58,9 @@ export interface Attachment {
  * ```
  */
 export interface Alternative {
+  /** The body in this type. */
   content: string;
+  /** Its MIME type, e.g. `text/x-amp-html`. */
   contentType: string;
 }
 
@@ -84,15 +86,23 @@ export type PerRecipient<T> = Readonly<Record<string, T>>;
 export interface EmailMessage {
   /** The sender: one address, as a string or `{ name, address }`. */
   from?: string | AddressObject | null | undefined;
+  /** The `To` recipients: one address or a list (`"Bob <bob@example.com>"`, or `{ name, address }`). */
   to?: AddressInput | null | undefined;
+  /** The `Cc` recipients. */
   cc?: AddressInput | null | undefined;
+  /** The `Bcc` recipients (in the envelope, never in the headers). */
   bcc?: AddressInput | null | undefined;
+  /** The `Reply-To` addresses. */
   replyTo?: AddressInput | null | undefined;
+  /** The subject line (non-ASCII is encoded for you). */
   subject?: string | null | undefined;
+  /** The plain-text body. */
   text?: string | null | undefined;
+  /** The HTML body. */
   html?: string | null | undefined;
   /** Extra body alternatives (AMP...), beyond `text` and `html`. */
   alternatives?: readonly Alternative[] | null | undefined;
+  /** Files to attach, or to show inline (`contentId`, see `inlineImage()`). */
   attachments?: readonly Attachment[] | null | undefined;
   /** Extra headers. `To`, `From` and `Reply-To` here change the visible header only (see docs). */
   headers?: Readonly<Record<string, string>> | null | undefined;
@@ -185,10 +195,15 @@ export type MessageField = keyof EmailMessage;
 
 /** An attachment after normalization: bytes, a resolved content type and disposition. */
 export interface NormalizedAttachment {
+  /** The file name shown to the recipient, if any. */
   filename: string | undefined;
+  /** The bytes, exactly as they will be sent. */
   content: Uint8Array;
+  /** The MIME type (given, or guessed from the file name). */
   contentType: string;
+  /** The Content-ID an inline part is referenced by (`cid:` in the HTML). */
   contentId: string | undefined;
+  /** `attachment`, or `inline` for parts shown in the body. */
   disposition: "attachment" | "inline";
 }
 
@@ -197,15 +212,25 @@ export interface NormalizedAttachment {
  * parsed, headers checked for injection, attachments turned into bytes. Backends receive this.
  */
 export interface NormalizedMessage {
+  /** The sender, parsed. */
   from: EmailAddress[];
+  /** The `To` recipients, parsed. */
   to: EmailAddress[];
+  /** The `Cc` recipients, parsed. */
   cc: EmailAddress[];
+  /** The `Bcc` recipients, parsed. */
   bcc: EmailAddress[];
+  /** The `Reply-To` addresses, parsed. */
   replyTo: EmailAddress[];
+  /** The subject line. */
   subject: string | undefined;
+  /** The plain-text body. */
   text: string | undefined;
+  /** The HTML body. */
   html: string | undefined;
+  /** Further bodies in other types. */
   alternatives: Alternative[];
+  /** The attachments, validated. */
   attachments: NormalizedAttachment[];
   /** Extra headers, in order, with From/To/Reply-To taken out (see the fields below). */
   headers: [name: string, value: string][];
@@ -213,17 +238,29 @@ export interface NormalizedMessage {
   spoofedTo: EmailAddress[] | undefined;
   /** A `From` header given in `headers`: shown instead of `from`, which becomes the envelope sender. */
   fromHeader: EmailAddress[] | undefined;
+  /** The envelope sender (MAIL FROM), when it differs from `from`. */
   envelopeSender: EmailAddress | undefined;
+  /** Your own data for the tracking events. */
   metadata: JsonObject | undefined;
+  /** The message's tags. */
   tags: string[];
+  /** The open-tracking override, if any. */
   trackOpens: boolean | undefined;
+  /** The click-tracking override, if any. */
   trackClicks: boolean | undefined;
+  /** When to send (with a queue). */
   sendAt: Date | undefined;
+  /** The stored SES template's name or ARN. */
   templateId: string | undefined;
+  /** Template data per `to` recipient, keyed by addr-spec. */
   mergeData: Record<string, JsonObject> | undefined;
+  /** Template data shared by every recipient. */
   mergeGlobalData: JsonObject | undefined;
+  /** Extra headers per `to` recipient, keyed by addr-spec. */
   mergeHeaders: Record<string, Record<string, string>> | undefined;
+  /** Metadata per `to` recipient, keyed by addr-spec. */
   mergeMetadata: Record<string, JsonObject> | undefined;
+  /** Extra SESv2 parameters, merged last into the request(s). */
   espExtra: Record<string, unknown> | undefined;
   /** The suppression scope and ignored reasons (validated). */
   suppression: { scope: string | undefined; ignoreReasons: ("unsubscribe" | "manual")[] } | undefined;

@@ -33,6 +33,7 @@ export interface SesReceiptVerdict {
 export interface SesReceiptAction {
   /** `SNS`, `S3`, `Lambda`, `Bounce`, `Stop`, `WorkMail`… */
   type?: string;
+  /** SNS action: the topic the notification was published to. */
   topicArn?: string;
   /** SNS action: how `content` is encoded, `UTF8` (default) or `BASE64`. */
   encoding?: string;
@@ -46,6 +47,7 @@ export interface SesReceiptAction {
   kmsKeyArn?: string;
   /** Lambda action. */
   functionArn?: string;
+  /** Lambda action: `Event` or `RequestResponse`. */
   invocationType?: string;
 }
 
@@ -58,17 +60,25 @@ export interface SesReceiptAction {
  * ```
  */
 export interface SesReceipt {
+  /** When the receipt rule ran. */
   timestamp?: string;
+  /** How long SES took to process the message. */
   processingTimeMillis?: number;
   /** The envelope RCPT TO addresses the rule matched; may differ from `mail.destination`. */
   recipients?: string[];
+  /** SES's spam scan. */
   spamVerdict?: SesReceiptVerdict;
+  /** SES's virus scan. */
   virusVerdict?: SesReceiptVerdict;
+  /** The SPF check. */
   spfVerdict?: SesReceiptVerdict;
+  /** The DKIM check. */
   dkimVerdict?: SesReceiptVerdict;
+  /** The DMARC check. */
   dmarcVerdict?: SesReceiptVerdict;
   /** `none`, `quarantine` or `reject`; present only when DMARC failed. */
   dmarcPolicy?: string;
+  /** The action that published this notification (SNS or S3). */
   action?: SesReceiptAction;
 }
 
@@ -87,9 +97,13 @@ export interface SesReceivedMail {
   source?: string;
   /** SES's id for the message; also the S3 object's name after the prefix. */
   messageId?: string;
+  /** Every To and Cc recipient in the headers. */
   destination?: string[];
+  /** True when the headers exceeded 10 KB and SES cut them short. */
   headersTruncated?: boolean;
+  /** The message's headers, as received. */
   headers?: SesHeader[];
+  /** The usual headers, decoded by SES. */
   commonHeaders?: SesCommonHeaders;
 }
 
@@ -102,8 +116,11 @@ export interface SesReceivedMail {
  * ```
  */
 export interface SesReceivedNotification {
+  /** Always `Received` (or `AMAZON_SES_SETUP_NOTIFICATION`, which is ignored). */
   notificationType?: string;
+  /** The received message's envelope and headers. */
   mail?: SesReceivedMail;
+  /** The receipt rule's verdicts and action. */
   receipt?: SesReceipt;
   /** SNS action only: the raw message, as UTF-8 text or base64 (`receipt.action.encoding`). */
   content?: string;

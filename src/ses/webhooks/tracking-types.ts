@@ -18,7 +18,9 @@
  * ```
  */
 export interface SesHeader {
+  /** The header name, as sent. */
   name?: string;
+  /** The header value, as sent (folded lines and encoded-words kept). */
   value?: string;
 }
 
@@ -31,14 +33,23 @@ export interface SesHeader {
  * ```
  */
 export interface SesCommonHeaders {
+  /** The `From` addresses. */
   from?: string[];
+  /** The `To` addresses. */
   to?: string[];
+  /** The `Cc` addresses. */
   cc?: string[];
+  /** The `Bcc` addresses. */
   bcc?: string[];
+  /** The `Reply-To` addresses. */
   replyTo?: string[];
+  /** The `Return-Path` address. */
   returnPath?: string;
+  /** The `Message-ID` header (SES's own, not the id SendEmail returned). */
   messageId?: string;
+  /** The `Date` header. */
   date?: string;
+  /** The `Subject` header, decoded. */
   subject?: string;
 }
 
@@ -57,10 +68,13 @@ export interface SesMail {
   messageId?: string;
   /** The envelope MAIL FROM. */
   source?: string;
+  /** The ARN of the identity the message was sent from. */
   sourceArn?: string;
   /** Identity notifications only. */
   sourceIp?: string;
+  /** The IAM identity that made the send call. */
   callerIdentity?: string;
+  /** The AWS account that sent the message. */
   sendingAccountId?: string;
   /** Every To, Cc and Bcc recipient of the original message. */
   destination?: string[];
@@ -68,6 +82,7 @@ export interface SesMail {
   headersTruncated?: boolean;
   /** Present only when "include original headers" is enabled. */
   headers?: SesHeader[];
+  /** The usual headers, decoded by SES. */
   commonHeaders?: SesCommonHeaders;
   /** SES message tags, name → values; event publishing only (includes `ses:*` automatic tags). */
   tags?: Record<string, string[]>;
@@ -82,9 +97,13 @@ export interface SesMail {
  * ```
  */
 export interface SesBouncedRecipient {
+  /** The address that bounced. */
   emailAddress?: string;
+  /** The DSN action, e.g. `failed`. */
   action?: string;
+  /** The DSN status code, e.g. `5.1.1`. */
   status?: string;
+  /** The receiving server's diagnostic, e.g. `smtp; 550 5.1.1 user unknown`. */
   diagnosticCode?: string;
 }
 
@@ -101,10 +120,15 @@ export interface SesBounce {
   bounceType?: string;
   /** `General`, `NoEmail`, `Suppressed`, `OnAccountSuppressionList`, `MailboxFull`… */
   bounceSubType?: string;
+  /** The recipients that bounced (not every recipient of the message). */
   bouncedRecipients?: SesBouncedRecipient[];
+  /** When the bounce was reported. */
   timestamp?: string;
+  /** SES's id for this feedback. */
   feedbackId?: string;
+  /** The server that reported the bounce. */
   reportingMTA?: string;
+  /** The IP address of the server SES tried to deliver to. */
   remoteMtaIp?: string;
 }
 
@@ -117,6 +141,7 @@ export interface SesBounce {
  * ```
  */
 export interface SesComplainedRecipient {
+  /** The address that complained. */
   emailAddress?: string;
 }
 
@@ -129,8 +154,11 @@ export interface SesComplainedRecipient {
  * ```
  */
 export interface SesComplaint {
+  /** The recipients that complained. */
   complainedRecipients?: SesComplainedRecipient[];
+  /** When the complaint was reported. */
   timestamp?: string;
+  /** SES's id for this feedback. */
   feedbackId?: string;
   /** `null`, or `OnAccountSuppressionList` when SES refused to send to a suppressed address. */
   complaintSubType?: string | null;
@@ -138,6 +166,7 @@ export interface SesComplaint {
   userAgent?: string;
   /** IANA MARF type: `abuse`, `auth-failure`, `fraud`, `not-spam`, `other`, `virus`. */
   complaintFeedbackType?: string;
+  /** When the feedback report arrived (from the ARF report). */
   arrivalDate?: string;
 }
 
@@ -150,11 +179,17 @@ export interface SesComplaint {
  * ```
  */
 export interface SesDelivery {
+  /** When the receiving server accepted the message. */
   timestamp?: string;
+  /** How long SES took, from accepting the send to delivery. */
   processingTimeMillis?: number;
+  /** The recipients this delivery was for (plain addresses). */
   recipients?: string[];
+  /** The receiving server's SMTP response. */
   smtpResponse?: string;
+  /** The SES server that delivered the message. */
   reportingMTA?: string;
+  /** The IP address of the server that accepted it. */
   remoteMtaIp?: string;
 }
 
@@ -179,6 +214,7 @@ export interface SesSend {
  * ```
  */
 export interface SesReject {
+  /** Why SES refused to send it, e.g. `Bad content`. */
   reason?: string;
 }
 
@@ -191,8 +227,11 @@ export interface SesReject {
  * ```
  */
 export interface SesOpen {
+  /** The IP address that loaded the tracking image. */
   ipAddress?: string;
+  /** When the message was opened. */
   timestamp?: string;
+  /** The user agent that loaded the tracking image. */
   userAgent?: string;
 }
 
@@ -205,10 +244,15 @@ export interface SesOpen {
  * ```
  */
 export interface SesClick {
+  /** The IP address that followed the link. */
   ipAddress?: string;
+  /** When the link was clicked. */
   timestamp?: string;
+  /** The user agent that followed the link. */
   userAgent?: string;
+  /** The link's URL. */
   link?: string;
+  /** The link's `ses:tags`, name → values. */
   linkTags?: Record<string, string[]>;
 }
 
@@ -221,7 +265,9 @@ export interface SesClick {
  * ```
  */
 export interface SesRenderingFailure {
+  /** The template that could not be rendered. */
   templateName?: string;
+  /** SES's explanation, e.g. a missing attribute. */
   errorMessage?: string;
 }
 
@@ -234,8 +280,11 @@ export interface SesRenderingFailure {
  * ```
  */
 export interface SesDelayedRecipient {
+  /** The address whose delivery is delayed. */
   emailAddress?: string;
+  /** The DSN status code, e.g. `4.4.1`. */
   status?: string;
+  /** The receiving server's diagnostic, when there is one. */
   diagnosticCode?: string;
 }
 
@@ -250,9 +299,13 @@ export interface SesDelayedRecipient {
 export interface SesDeliveryDelay {
   /** `InternalFailure`, `General`, `MailboxFull`, `SpamDetected`, `TransientCommunicationFailure`… */
   delayType?: string;
+  /** The recipients whose delivery is delayed. */
   delayedRecipients?: SesDelayedRecipient[];
+  /** When SES stops retrying (ISO 8601). */
   expirationTime?: string;
+  /** The SES server that reported the delay. */
   reportingMTA?: string;
+  /** When the delay was reported. */
   timestamp?: string;
 }
 
@@ -265,6 +318,7 @@ export interface SesDeliveryDelay {
  * ```
  */
 export interface SesTopicSubscriptionStatus {
+  /** The topic's name in the contact list. */
   topicName?: string;
   /** `OptIn` or `OptOut`. */
   subscriptionStatus?: string;
@@ -279,8 +333,11 @@ export interface SesTopicSubscriptionStatus {
  * ```
  */
 export interface SesTopicPreferences {
+  /** True when the contact is unsubscribed from every topic of the list. */
   unsubscribeAll?: boolean;
+  /** The contact's own status per topic. */
   topicSubscriptionStatus?: SesTopicSubscriptionStatus[];
+  /** The list's default status per topic. */
   topicDefaultSubscriptionStatus?: SesTopicSubscriptionStatus[];
 }
 
@@ -293,11 +350,15 @@ export interface SesTopicPreferences {
  * ```
  */
 export interface SesSubscription {
+  /** The contact list's name. */
   contactList?: string;
+  /** When the preferences changed. */
   timestamp?: string;
   /** How the change arrived, e.g. `UnsubscribeHeader`. */
   source?: string;
+  /** The preferences after the change. */
   newTopicPreferences?: SesTopicPreferences;
+  /** The preferences before the change, when SES sends them. */
   oldTopicPreferences?: SesTopicPreferences;
 }
 
@@ -313,18 +374,31 @@ export interface SesSubscription {
  * ```
  */
 export interface SesTrackingMessage {
+  /** The type, from configuration-set event publishing (`Bounce`, `Rendering Failure`…). */
   eventType?: string;
+  /** The type, from identity feedback notifications (`Bounce`, `Complaint`, `Delivery`). */
   notificationType?: string;
+  /** The original message the event is about. */
   mail?: SesMail;
+  /** For `Bounce`. */
   bounce?: SesBounce;
+  /** For `Complaint`. */
   complaint?: SesComplaint;
+  /** For `Delivery`. */
   delivery?: SesDelivery;
+  /** For `Send`. */
   send?: SesSend;
+  /** For `Reject`. */
   reject?: SesReject;
+  /** For `Open`. */
   open?: SesOpen;
+  /** For `Click`. */
   click?: SesClick;
+  /** For `Rendering Failure`. */
   failure?: SesRenderingFailure;
+  /** For `DeliveryDelay`. */
   deliveryDelay?: SesDeliveryDelay;
+  /** For `Subscription`. */
   subscription?: SesSubscription;
   /** Fields AWS adds later, and the objects of event types newer than this library. */
   [key: string]: unknown;
