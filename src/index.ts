@@ -191,3 +191,15 @@ export type { PauseState, ReputationCounts, ReputationStore } from "./store/repu
 export { createMemoryReputationStore } from "./store/memory-reputation-store";
 export { createRedisReputationStore } from "./store/redis-reputation-store";
 export type { RedisReputationStoreOptions } from "./store/redis-reputation-store";
+
+// Reputation: one-click unsubscribe (RFC 8058): signed per-recipient links and their endpoint.
+export { createUnsubscribeTokens, MAX_TOKEN_LENGTH } from "./reputation/unsubscribe-token";
+export type {
+  UnsubscribeClaims,
+  UnsubscribeTokenOptions,
+  UnsubscribeTokens,
+} from "./reputation/unsubscribe-token";
+export { addUnsubscribeHeaders, ONE_CLICK } from "./reputation/unsubscribe-headers";
+export type { UnsubscribeLinkOptions } from "./reputation/unsubscribe-headers";
+export { createUnsubscribeHandler } from "./reputation/unsubscribe-handler";
+export type { UnsubscribeEvent, UnsubscribeHandlerOptions } from "./reputation/unsubscribe-handler";

@@ -15,6 +15,8 @@ import type { RecipientStatus, RecipientStatusValue, SendStatus } from "./send-s
 import { filterSuppressed } from "./reputation/suppression-filter";
 import type { SuppressionStore } from "./store/suppression-store";
 import type { ReputationMonitor } from "./reputation/rate-monitor";
+import { addUnsubscribeHeaders, checkUnsubscribeOptions } from "./reputation/unsubscribe-headers";
+import type { UnsubscribeLinkOptions } from "./reputation/unsubscribe-headers";
 
 /** Passed to a pre-send hook. */
 export interface PreSendControl {
@@ -88,6 +90,12 @@ export interface MailerOptions<Backend extends MailerBackend = MailerBackend> {
    * (a queue keeps the message and tries again later). See docs/reputation.md.
    */
   reputation?: ReputationMonitor | undefined;
+  /**
+   * Where one-click unsubscribe links point and how they are signed, for messages with
+   * `unsubscribe` (RFC 8058 `List-Unsubscribe` + `List-Unsubscribe-Post`, one link per
+   * recipient). See docs/reputation.md.
+   */
+  unsubscribe?: UnsubscribeLinkOptions | undefined;
 }
 
 /**
@@ -214,6 +222,9 @@ export function createMailer<Backend extends MailerBackend>(
   if (backend === undefined || backend === null || typeof backend.buildPayload !== "function") {
     throw new ConfigurationError("createMailer needs a backend, e.g. amazonSes() from 'mailroom-ses'");
   }
+  if (options.unsubscribe !== undefined) {
+    checkUnsubscribeOptions(options.unsubscribe);
+  }
   const context: SendContext = {
     unsupported(feature: string): void {
       if (!options.ignoreUnsupportedFeatures) {
@@ -260,6 +271,7 @@ export function createMailer<Backend extends MailerBackend>(
         return none;
       }
     }
+    normalized = addUnsubscribeHeaders(normalized, options.unsubscribe);
     const payload = await backend.buildPayload(normalized, context);
     const response = await backend.callApi(payload);
     // The backend's own type parameters are not visible here (any backend fits), so its result

@@ -52,7 +52,15 @@ export function suppressedStatus(entry: SuppressionEntry): RecipientStatus {
   };
 }
 
-function isTemplateLike(message: NormalizedMessage): boolean {
+/**
+ * True when a message goes out as a template send (one message per `to` recipient).
+ *
+ * @example
+ * ```ts
+ * isTemplateLike(normalizeMessage({ to: "a@example.com", templateId: "welcome" })); // true
+ * ```
+ */
+export function isTemplateLike(message: NormalizedMessage): boolean {
   return (
     message.templateId !== undefined ||
     message.mergeData !== undefined ||

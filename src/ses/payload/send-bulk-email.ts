@@ -55,6 +55,10 @@ function checkTemplateMessage(message: NormalizedMessage, context: SendContext):
     context.unsupported("spoofing the To header with a template (each recipient gets their own message)");
   }
   checkSendAt(message, context);
+  if (message.listManagement !== undefined) {
+    // SESv2 SendBulkEmail has no ListManagementOptions (SendEmail only).
+    context.unsupported("listManagement with a template send (SendBulkEmail has no ListManagementOptions)");
+  }
   const from = message.fromHeader ?? message.from;
   if (from.length === 0) {
     throw new InvalidMessageError("The message has no sender: set `from`", "from");

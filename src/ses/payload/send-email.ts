@@ -82,6 +82,13 @@ export function buildSendEmailInput(
     FeedbackForwardingEmailAddress: feedbackAddress(message),
     EmailTags: emailTags,
     ConfigurationOverrides: trackingOverrides(message),
+    ListManagementOptions:
+      message.listManagement === undefined
+        ? undefined
+        : compact({
+            ContactListName: message.listManagement.contactListName,
+            TopicName: message.listManagement.topicName,
+          }),
   });
   // espExtra goes last and replaces top-level keys, but never the content we built.
   return { ...input, ...message.espExtra, Content: input.Content };
