@@ -49,9 +49,26 @@ import { classifySqsBody, type SesBodyFormat, type SqsBody } from "./sqs-body";
  * ```
  */
 export type IntakeResult =
-  | { outcome: "handled" | "duplicate" | "in-flight"; eventId: string }
-  | { outcome: "ignored"; reason: string }
-  | { outcome: "failed" | "refused"; status: number; reason: string };
+  | {
+      /** What became of the message. */
+      outcome: "handled" | "duplicate" | "in-flight";
+      /** The id it was deduplicated on (SNS MessageId, EventBridge id, or derived). */
+      eventId: string;
+    }
+  | {
+      /** Nothing to hand over. */
+      outcome: "ignored";
+      /** What it was. */
+      reason: string;
+    }
+  | {
+      /** Retry later (`failed`) or never (`refused`). */
+      outcome: "failed" | "refused";
+      /** The HTTP status the webhook would have answered (4xx refused, 5xx failed). */
+      status: number;
+      /** A short reason, safe to log: no stack trace, no secret. */
+      reason: string;
+    };
 
 /**
  * Options shared by every non-HTTP intake: which body formats are trusted, the SNS checks, and

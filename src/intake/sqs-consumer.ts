@@ -247,7 +247,7 @@ function startConsumer(
     stop();
   }
 
-  const stopped = (async () => {
+  const run = async (): Promise<void> => {
     const sdk = await import("@aws-sdk/client-sqs");
     const owned = options.client === undefined;
     const client: SqsClientLike =
@@ -359,7 +359,11 @@ function startConsumer(
     if (owned) {
       client.destroy?.();
     }
-  })();
+  };
+  // Never rejects: `stopped` may be awaited by nobody, and a failure to start is worth a log line.
+  const stopped = run().catch((error: unknown) => {
+    logger.error("The SQS consumer stopped on an unexpected error", { queueUrl: polling.queueUrl, error });
+  });
 
   return {
     stop: async () => {

@@ -200,6 +200,29 @@ describe("SES events reaching SQS by other routes", () => {
     expect(consumer.stats.duplicates).toBe(1);
   });
 
+  it("keeps polling after ReceiveMessage errors (with a pause), and stops at once", async () => {
+    const errors: string[] = [];
+    let calls = 0;
+    const consumer = consumeSesEvents({
+      queueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/unreachable",
+      client: {
+        send: async () => {
+          calls += 1;
+          throw new Error("connect ECONNREFUSED");
+        },
+      },
+      formats: ["raw"],
+      logger: { warn: () => undefined, error: (message) => void errors.push(message) },
+      onEvent: () => undefined,
+    });
+    await waitFor(() => calls >= 3, 5_000, "three attempts");
+    const stopAt = Date.now();
+    await consumer.stop();
+    expect(Date.now() - stopAt).toBeLessThan(1_000);
+    expect(errors[0]).toMatch(/ReceiveMessage failed/);
+    expect(consumer.stats.received).toBe(0);
+  });
+
   it("fails closed: SNS envelopes need allowedTopicArns (or allowAnyTopic: true)", () => {
     expect(() => createSesIntake({ onEvent: () => undefined })).toThrow(/allowedTopicArns/);
     expect(() =>
