@@ -68,7 +68,9 @@ export interface MailerOptions<Backend extends MailerBackend = MailerBackend> {
   ignoreUnsupportedFeatures?: boolean | undefined;
   /** Do not throw RecipientsRefusedError when every recipient was refused. */
   ignoreRecipientStatus?: boolean | undefined;
+  /** Called before each send: may change the message, or cancel the send (`control.cancel()`). */
   preSend?: PreSendHook | undefined;
+  /** Called after each send with its status (not for cancelled or scheduled sends). */
   postSend?: PostSendHook | undefined;
   /**
    * A queue for delayed sends. With one, `send()` of a message with `sendAt` validates it,
@@ -169,7 +171,10 @@ function assertHasRecipients(message: NormalizedMessage): void {
  * Count the recipients SES accepted in the rate monitor. Best effort: the message is already
  * sent, so a store failure must not make the caller believe it was not (and send it again).
  */
-async function countAccepted(monitor: ReputationMonitor, status: { recipients: Record<string, RecipientStatus> }) {
+async function countAccepted(
+  monitor: ReputationMonitor,
+  status: { recipients: Record<string, RecipientStatus> },
+) {
   let accepted = 0;
   for (const recipient of Object.values(status.recipients)) {
     if (recipient.status === "queued" || recipient.status === "sent") {

@@ -31,6 +31,7 @@ export type RecipientStatusValue = (typeof RecipientStatusValue)[keyof typeof Re
  * ```
  */
 export interface RecipientStatus {
+  /** What happened to this recipient (`queued` is SES's normal answer). */
   status: RecipientStatusValue;
   /** The ESP's id for the message this recipient gets (tracking events carry the same id). */
   messageId: string | undefined;
@@ -43,6 +44,7 @@ export interface RecipientStatus {
   rfcMessageId?: string | undefined;
   /** The ESP's own status and error text, when it gave one (e.g. SES bulk `Status`/`Error`). */
   espStatus?: string | undefined;
+  /** Why this recipient was not accepted, in the ESP's words. */
   error?: string | undefined;
   /** Why the mailer did not send to this recipient (status `rejected`): its suppression entry. */
   suppressed?: SuppressedRecipient | undefined;

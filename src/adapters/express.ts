@@ -26,6 +26,7 @@ export type { FetchHandler, SnsWebhookHandler } from "../webhook/types";
  * ```
  */
 export interface ExpressRequestLike extends IncomingMessage {
+  /** What a body parser already read, if one ran (a Buffer or string is used as the raw body). */
   body?: unknown;
 }
 

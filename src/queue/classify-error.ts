@@ -31,6 +31,7 @@ export type ErrorKind = "throttling" | "daily-quota" | "server" | "network" | "p
  * ```
  */
 export interface ErrorClassification {
+  /** The kind of failure: `throttling`, `daily-quota`, `server`, `network` or `permanent`. */
   kind: ErrorKind;
   /** True for throttling, server and network failures. */
   retryable: boolean;

@@ -30,6 +30,7 @@ export interface RateLimiterOptions {
   burst?: number | undefined;
   /** How often a function `maxPerSecond` is read again (default 600,000 ms). */
   refreshIntervalMs?: number | undefined;
+  /** The clock tokens refill by (tests pass a fake one). */
   clock?: Clock | undefined;
 }
 

@@ -24,6 +24,7 @@ export interface RetryEvent {
   delayMs: number;
   /** The AWS error name or network code (`TooManyRequestsException`, `ECONNRESET`...). */
   code: string | undefined;
+  /** How the failure was classified (`throttling`, `transient`, `network`...). */
   kind: ErrorKind;
   /** The failed attempt may have reached SES (the retry may then send a duplicate). */
   outcomeUnknown: boolean;
@@ -31,6 +32,7 @@ export interface RetryEvent {
   elapsedMs: number;
   /** What was being retried (`SendEmail`, `SendBulkEmail`, a queue job id...). */
   operation: string | undefined;
+  /** The error the attempt failed with. */
   error: unknown;
 }
 
@@ -62,6 +64,7 @@ export interface RetryOptions {
   classify?: ((error: unknown) => ErrorClassification) | undefined;
   /** Source of randomness in [0, 1), for the jitter (default Math.random). */
   random?: (() => number) | undefined;
+  /** The clock the backoff sleeps and the elapsed time are read from (tests pass a fake one). */
   clock?: Clock | undefined;
 }
 
@@ -75,10 +78,20 @@ export interface RetryOptions {
  * ```
  */
 export type RetryDecision =
-  | { retry: true; delayMs: number; classification: ErrorClassification }
   | {
+      /** Retry. */
+      retry: true;
+      /** After this backoff. */
+      delayMs: number;
+      /** How the failure was classified. */
+      classification: ErrorClassification;
+    }
+  | {
+      /** Do not retry. */
       retry: false;
+      /** Why: not a retryable kind, out of attempts, out of time, or a possibly-sent request not to repeat. */
       reason: "not-retryable" | "attempts" | "time" | "unknown-outcome";
+      /** How the failure was classified. */
       classification: ErrorClassification;
     };
 
@@ -91,6 +104,7 @@ export type RetryDecision =
  * ```
  */
 export interface RetryPolicy {
+  /** Attempts in total, the first one included. */
   readonly maxAttempts: number;
   /** The jittered backoff before the retry that follows failed attempt `attempt` (1-based). */
   delayFor(attempt: number): number;

@@ -50,9 +50,30 @@ export interface SendManyOptions {
  * ```
  */
 export type SendManyResult<Response = unknown> =
-  | { outcome: "sent"; status: SendStatus<Response>; error?: undefined }
-  | { outcome: "unknown"; status: SendStatus<Response>; error: ApiError }
-  | { outcome: "failed" | "skipped"; status?: undefined; error: unknown };
+  | {
+      /** Sent (or scheduled): see `status`. */
+      outcome: "sent";
+      /** Its send status. */
+      status: SendStatus<Response>;
+      /** No error. */
+      error?: undefined;
+    }
+  | {
+      /** It may or may not have been sent. */
+      outcome: "unknown";
+      /** Every recipient `unknown`. */
+      status: SendStatus<Response>;
+      /** The error after which the outcome is unknown. */
+      error: ApiError;
+    }
+  | {
+      /** `failed`: it threw and nothing was sent; `skipped`: never attempted. */
+      outcome: "failed" | "skipped";
+      /** No status: nothing was sent. */
+      status?: undefined;
+      /** What it failed with, or what stopped the run. */
+      error: unknown;
+    };
 
 const DEFAULT_CONCURRENCY = 16;
 

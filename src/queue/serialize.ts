@@ -155,11 +155,13 @@ export function restoreStatus(stored: StoredStatus, jobId?: string): SendStatus 
 export interface JobErrorInfo {
   /** The error class name (`ApiError`, `InvalidAddressError`...). */
   name: string;
+  /** The error's message. */
   message: string;
   /** Mailroom's stable error code (`api_error`, `invalid_address`...), for Mailroom errors. */
   code: string | undefined;
   /** The AWS error name or network code. */
   awsCode: string | undefined;
+  /** The HTTP status of the AWS response, when there was one. */
   httpStatus: number | undefined;
   /** How the retry policy classified it. */
   kind: ErrorKind;

@@ -35,7 +35,16 @@ export type MailJobState = "waiting" | "delayed" | "active" | "sent" | "failed" 
  * ```
  */
 export type MailJobResult =
-  | { jobId: string; state: "waiting" | "delayed" | "active"; attempts: number; sendAt: Date | undefined }
+  | {
+      /** The job's id. */
+      jobId: string;
+      /** Not finished yet: waiting for a worker, delayed until `sendAt` or a retry, or being sent. */
+      state: "waiting" | "delayed" | "active";
+      /** Attempts made so far. */
+      attempts: number;
+      /** When it is due, for a delayed send. */
+      sendAt: Date | undefined;
+    }
   | FinishedMailJob;
 
 /**
@@ -48,10 +57,13 @@ export type MailJobResult =
  */
 export type FinishedMailJob =
   | {
+      /** The job's id. */
       jobId: string;
+      /** Sent: SES accepted it. */
       state: "sent";
       /** Attempts made, the successful one included. */
       attempts: number;
+      /** The send status of the attempt that succeeded. */
       status: SendStatus;
       /**
        * An earlier attempt may also have sent it (a worker died mid-send, or a request went
@@ -59,7 +71,16 @@ export type FinishedMailJob =
        */
       possibleDuplicate: boolean;
     }
-  | { jobId: string; state: "failed" | "unknown"; attempts: number; error: JobErrorInfo };
+  | {
+      /** The job's id. */
+      jobId: string;
+      /** `failed`: not sent, and not retried further; `unknown`: it may have been sent. */
+      state: "failed" | "unknown";
+      /** Attempts made. */
+      attempts: number;
+      /** The last attempt's error. */
+      error: JobErrorInfo;
+    };
 
 /**
  * Options of `queue.enqueue()`.

@@ -6,7 +6,18 @@ import type { RecipientStatus } from "../send-status";
 
 /** What one SendBulkEmail call came back with: its output, or the error it failed with. */
 export type BulkBatchOutcome =
-  { output: SendBulkEmailCommandOutput; error?: undefined } | { output?: undefined; error: ApiError };
+  | {
+      /** What SES answered. */
+      output: SendBulkEmailCommandOutput;
+      /** No error. */
+      error?: undefined;
+    }
+  | {
+      /** No answer. */
+      output?: undefined;
+      /** Why the call failed. */
+      error: ApiError;
+    };
 
 function batchResults(outcome: BulkBatchOutcome, recipients: EmailAddress[]): RecipientStatus[] {
   if (outcome.error !== undefined) {

@@ -9,6 +9,7 @@ import type { RetryOptions } from "../queue/retry-policy";
  * so a pre-configured `SESv2Client` (or a test double) can be injected.
  */
 export interface SesClientLike {
+  /** Send one SESv2 command; resolves with its output, rejects with the SDK's error. */
   send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
@@ -74,6 +75,7 @@ export interface SesRateLimitOptions {
   burst?: number | undefined;
   /** How often MaxSendRate is read again (default 600,000 ms). */
   refreshIntervalMs?: number | undefined;
+  /** The clock tokens refill by (tests pass a fake one). */
   clock?: Clock | undefined;
 }
 

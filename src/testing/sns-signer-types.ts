@@ -27,7 +27,14 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type UnsignedSnsEnvelope = DistributiveOmit<
   SnsEnvelope,
   "Signature" | "SignatureVersion" | "SigningCertURL"
-> & { Signature?: string; SignatureVersion?: string; SigningCertURL?: string };
+> & {
+  /** Ignored: the signer writes its own. */
+  Signature?: string;
+  /** `"1"` (SHA1withRSA) or `"2"` (SHA256withRSA); the signer's default when absent. */
+  SignatureVersion?: string;
+  /** The certificate URL to put in the envelope; the signer's own when absent. */
+  SigningCertURL?: string;
+};
 
 /**
  * SNS signature versions: "1" = SHA1withRSA, "2" = SHA256withRSA.

@@ -42,13 +42,21 @@ export interface ThrottlingProxyOptions {
  * ```
  */
 export interface ThrottlingProxyCounts {
+  /** Send requests received. */
   received: number;
+  /** Send requests passed on to SES (the stand-in). */
   forwarded: number;
+  /** Recipients in the forwarded requests. */
   forwardedRecipients: number;
+  /** Sends answered with SES's throttling error (over the rate). */
   throttled: number;
+  /** Sends answered with an injected 5xx. */
   serverErrors: number;
+  /** Sends whose connection was reset on purpose. */
   resets: number;
+  /** Sends answered with the daily-quota error. */
   dailyQuotaErrors: number;
+  /** Other requests (not sends), passed on untouched. */
   passedThrough: number;
 }
 
@@ -69,6 +77,7 @@ export interface ThrottlingProxy {
   readonly counts: ThrottlingProxyCounts;
   /** From now on, answer every send with the daily-quota error (false: stop doing so). */
   exhaustDailyQuota(exhausted?: boolean): void;
+  /** Stop the proxy and close its connections. */
   close(): Promise<void>;
 }
 

@@ -154,7 +154,9 @@ export type ConfirmSubscription = (topicArn: string, token: string, region: stri
  * ```
  */
 export interface SnsClientLike {
+  /** Send one SNS command; resolves with its output, rejects with the SDK's error. */
   send(command: object): Promise<unknown>;
+  /** Release the client's sockets (called on clients Mailroom created itself). */
   destroy?(): void;
 }
 

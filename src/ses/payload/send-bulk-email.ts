@@ -16,7 +16,9 @@ export const DEFAULT_BULK_BATCH_SIZE = 50;
 
 /** The SendBulkEmail calls for one template message, and the `to` recipients of each. */
 export interface BulkSendPlan {
+  /** One SendBulkEmail input per batch. */
   inputs: SendBulkEmailCommandInput[];
+  /** The `to` recipients of each input, in order. */
   batches: EmailAddress[][];
 }
 

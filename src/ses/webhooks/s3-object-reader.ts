@@ -22,6 +22,7 @@ import { bucketNotAllowed } from "./s3-bucket-policy";
  * ```
  */
 export interface S3ClientLike {
+  /** Send one S3 command; resolves with its output, rejects with the SDK's error. */
   send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
