@@ -196,3 +196,28 @@ describe("a paused mailer and its queue", () => {
     await queue.close();
   });
 });
+
+describe("the tracking webhook's reputation option", () => {
+  it("counts a signed hard bounce posted to the webhook once, even when SNS delivers it twice", async () => {
+    const { amazonSesTrackingWebhook } = await import("../../src/ses/webhooks/tracking-handler");
+    const { createSnsTestSigner } = await import("../../src/testing/sns-signing");
+    const { postToWebhook } = await import("../../src/testing/webhook-poster");
+    const signer = createSnsTestSigner();
+    const secret = "mailroom:correct-horse-battery";
+    const monitor = createReputationMonitor({ window: { minVolume: 1 } });
+    await monitor.recordSent(10);
+    const tracking = amazonSesTrackingWebhook({
+      secret,
+      allowedTopicArns: [signer.topicArn],
+      verifySignature: { fetchCertificate: signer.fetchCertificate },
+      reputation: monitor,
+      onEvent: () => undefined,
+    });
+    const bounce = sesEvents.bounce({ recipients: ["x@example.com"], bounceType: "Permanent" });
+    for (let i = 0; i < 2; i += 1) {
+      const response = await postToWebhook(tracking, bounce, { secret, signer, messageId: "sns-same" });
+      expect(response.status).toBe(200);
+    }
+    expect(await monitor.rates()).toMatchObject({ sent: 10, bounces: 1, bounceRate: 0.1 });
+  });
+});

@@ -189,6 +189,11 @@ describe("the unsubscribe endpoint, over HTTP (node adapter)", () => {
     const noBody = await fetch(await url(good), { method: "POST" });
     expect(noBody.status).toBe(400);
     expect((await fetch(await url(good), { method: "DELETE" })).status).toBe(405);
+    const huge = await fetch(await url(good), {
+      method: "POST",
+      body: `List-Unsubscribe=One-Click&${"x".repeat(10_000)}`,
+    });
+    expect(huge.status).toBe(413);
     expect(await store.get("bob@example.com")).toEqual([]);
   });
 
