@@ -9,6 +9,8 @@ import { ACCOUNT_SCOPE } from "./suppression-store";
 import type { SuppressionEntry, SuppressionPage, SuppressionStore } from "./suppression-store";
 
 const DEFAULT_PAGE = 100;
+/** Addresses with transient bounces kept before a sweep of those outside the window. */
+const MAX_TRACKED_ADDRESSES = 100_000;
 const MAX_PAGE = 1_000;
 
 /** The page size a list call asked for, bounded (shared by both stores). */
@@ -166,7 +168,16 @@ export function createMemorySuppressionStore(options: MemorySuppressionStoreOpti
           seen.delete(id);
         }
       }
-      return seen.size;
+      const count = seen.size;
+      // Bounded memory: addresses that bounced once and never again are swept now and then.
+      if (transient.size > MAX_TRACKED_ADDRESSES) {
+        for (const [address, events] of transient) {
+          if ([...events.values()].every((time) => time < from)) {
+            transient.delete(address);
+          }
+        }
+      }
+      return count;
     },
     async close() {},
   };
