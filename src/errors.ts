@@ -239,7 +239,14 @@ export class InvalidMessageError extends MailroomError<typeof ErrorCode.invalidM
   }
 }
 
-/** Details of a failed AWS call, as {@link ApiError} exposes them. */
+/**
+ * Details of a failed AWS call, as {@link ApiError} exposes them.
+ *
+ * @example
+ * ```ts
+ * throw new ApiError("SES refused the message", { awsCode: "MessageRejected", httpStatus: 400 });
+ * ```
+ */
 export interface ApiErrorDetails {
   /** The AWS error name, e.g. `MessageRejected`, `TooManyRequestsException`. */
   awsCode?: string | undefined;

@@ -18,7 +18,14 @@ import type { ReputationMonitor } from "./reputation/rate-monitor";
 import { addUnsubscribeHeaders, checkUnsubscribeOptions } from "./reputation/unsubscribe-headers";
 import type { UnsubscribeLinkOptions } from "./reputation/unsubscribe-headers";
 
-/** Passed to a pre-send hook. */
+/**
+ * Passed to a pre-send hook.
+ *
+ * @example
+ * ```ts
+ * createMailer({ backend, preSend: (message, control) => (isBlocked(message) ? control.cancel("blocked") : message) });
+ * ```
+ */
 export interface PreSendControl {
   /** Cancel this send: nothing is sent, and `send()` resolves with `cancelled: true`. */
   cancel(reason?: string): never;
@@ -27,13 +34,25 @@ export interface PreSendControl {
 /**
  * Runs before every send, after send defaults were applied. Return a changed message (or
  * nothing to keep it), or call `control.cancel()`.
+ *
+ * @example
+ * ```ts
+ * const stamp: PreSendHook = (message) => ({ ...message, metadata: { ...message.metadata, sentBy: "web" } });
+ * ```
  */
 export type PreSendHook = (
   message: EmailMessage,
   control: PreSendControl,
 ) => EmailMessage | undefined | Promise<EmailMessage | undefined>;
 
-/** Runs after every successful API call, before recipient statuses are checked. */
+/**
+ * Runs after every successful API call, before recipient statuses are checked.
+ *
+ * @example
+ * ```ts
+ * const audit: PostSendHook = (message, status) => log.info("sent", status.messageId);
+ * ```
+ */
 export type PostSendHook = (message: EmailMessage, status: SendStatus) => void | Promise<void>;
 
 /**

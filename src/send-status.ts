@@ -1,7 +1,14 @@
 import type { NormalizedMessage } from "./message/types";
 import type { SuppressionReason } from "./store/suppression-store";
 
-/** What happened to one recipient, as far as the sending API can tell at send time. */
+/**
+ * What happened to one recipient, as far as the sending API can tell at send time.
+ *
+ * @example
+ * ```ts
+ * if (status.recipients["alice@example.com"]?.status === RecipientStatusValue.queued) markSent();
+ * ```
+ */
 export const RecipientStatusValue = {
   /** Accepted by the ESP for delivery (SES's normal answer). */
   queued: "queued",
@@ -19,7 +26,14 @@ export const RecipientStatusValue = {
   scheduled: "scheduled",
 } as const;
 
-/** One of the {@link RecipientStatusValue} values. */
+/**
+ * One of the {@link RecipientStatusValue} values.
+ *
+ * @example
+ * ```ts
+ * const done: RecipientStatusValue[] = ["queued", "sent"];
+ * ```
+ */
 export type RecipientStatusValue = (typeof RecipientStatusValue)[keyof typeof RecipientStatusValue];
 
 /**

@@ -15,7 +15,14 @@ const LDH_LABEL = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 // parse thousands). Every pattern here is linear: address input is untrusted (no ReDoS).
 const PLAIN_ADDR_SPEC = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9.-]+)$/;
 
-/** Format options for {@link EmailAddress.format}. */
+/**
+ * Format options for {@link EmailAddress.format}.
+ *
+ * @example
+ * ```ts
+ * parseSingleAddress("José <jose@example.com>").format({ rfc2047: true }); // "=?utf-8?...?= <jose@example.com>"
+ * ```
+ */
 export interface AddressFormatOptions {
   /**
    * Encode a non-ASCII display name as an RFC 2047 encoded-word (what SES API address fields

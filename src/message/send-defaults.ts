@@ -10,6 +10,11 @@ import type { EmailMessage, MessageField } from "./types";
  * - `deep`: nested objects merged recursively (espExtra); arrays and scalars replace.
  *
  * On every field, `null` on the message suppresses the default; `undefined` means "not set".
+ *
+ * @example
+ * ```ts
+ * const rule: MergeRule = SEND_DEFAULT_RULES.metadata; // "shallow"
+ * ```
  */
 export type MergeRule = "last" | "concat" | "shallow" | "headers" | "perRecipient" | "deep";
 

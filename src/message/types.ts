@@ -1,10 +1,24 @@
 import type { EmailAddress } from "./address";
 import type { EspExtra } from "./esp-extra";
 
-/** A JSON value: what metadata and merge data may hold. */
+/**
+ * A JSON value: what metadata and merge data may hold.
+ *
+ * @example
+ * ```ts
+ * const value: JsonValue = { orderId: 123, items: ["book", null] };
+ * ```
+ */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** A JSON object. */
+/**
+ * A JSON object.
+ *
+ * @example
+ * ```ts
+ * const metadata: JsonObject = { orderId: 123 };
+ * ```
+ */
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
@@ -25,6 +39,11 @@ export interface AddressObject {
 /**
  * One or more addresses: `"a@example.com"`, `"Bob <b@example.com>, c@example.com"`, an
  * {@link AddressObject}, or a list of such strings and objects.
+ *
+ * @example
+ * ```ts
+ * const to: AddressInput = ["alice@example.com", { name: "Bob", address: "bob@example.com" }];
+ * ```
  */
 export type AddressInput = string | AddressObject | readonly (string | AddressObject)[];
 
@@ -64,7 +83,14 @@ export interface Alternative {
   contentType: string;
 }
 
-/** Per-recipient values, keyed by the recipient's address (addr-spec, e.g. `alice@example.com`). */
+/**
+ * Per-recipient values, keyed by the recipient's address (addr-spec, e.g. `alice@example.com`).
+ *
+ * @example
+ * ```ts
+ * const mergeData: PerRecipient<JsonObject> = { "alice@example.com": { name: "Alice" } };
+ * ```
+ */
 export type PerRecipient<T> = Readonly<Record<string, T>>;
 
 /**
@@ -190,10 +216,24 @@ export interface ListManagement {
   topicName?: string | undefined;
 }
 
-/** A message field name. */
+/**
+ * A message field name.
+ *
+ * @example
+ * ```ts
+ * const field: MessageField = "subject";
+ * ```
+ */
 export type MessageField = keyof EmailMessage;
 
-/** An attachment after normalization: bytes, a resolved content type and disposition. */
+/**
+ * An attachment after normalization: bytes, a resolved content type and disposition.
+ *
+ * @example
+ * ```ts
+ * const pdf: NormalizedAttachment = normalizeMessage(message).attachments[0];
+ * ```
+ */
 export interface NormalizedAttachment {
   /** The file name shown to the recipient, if any. */
   filename: string | undefined;
@@ -210,6 +250,12 @@ export interface NormalizedAttachment {
 /**
  * A message after send defaults were applied and every field was validated: addresses are
  * parsed, headers checked for injection, attachments turned into bytes. Backends receive this.
+ *
+ * @example
+ * ```ts
+ * const normalized: NormalizedMessage = normalizeMessage({ from: "shop@example.com", to: "alice@example.com" });
+ * normalized.to[0]?.addrSpec; // "alice@example.com"
+ * ```
  */
 export interface NormalizedMessage {
   /** The sender, parsed. */

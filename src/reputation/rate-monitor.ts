@@ -80,7 +80,14 @@ export interface ReputationRates extends ReputationCounts {
   windowStart: Date;
 }
 
-/** A level a rate is at. */
+/**
+ * A level a rate is at.
+ *
+ * @example
+ * ```ts
+ * const level: RateLevel = "warn";
+ * ```
+ */
 export type RateLevel = "ok" | "warn" | "pause";
 
 /**

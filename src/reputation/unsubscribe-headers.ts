@@ -30,7 +30,14 @@ export interface UnsubscribeLinkOptions {
   tokens: UnsubscribeTokens;
 }
 
-/** The header that makes the https link one-click (RFC 8058 §3.1). */
+/**
+ * The header that makes the https link one-click (RFC 8058 §3.1).
+ *
+ * @example
+ * ```ts
+ * headers["List-Unsubscribe-Post"] = ONE_CLICK;
+ * ```
+ */
 export const ONE_CLICK = "List-Unsubscribe=One-Click";
 
 /**

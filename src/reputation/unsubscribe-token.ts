@@ -60,7 +60,14 @@ export interface UnsubscribeTokens {
   verify(token: string): UnsubscribeClaims | undefined;
 }
 
-/** Tokens longer than this are refused unread (an address is at most 254 characters). */
+/**
+ * Tokens longer than this are refused unread (an address is at most 254 characters).
+ *
+ * @example
+ * ```ts
+ * if (token.length > MAX_TOKEN_LENGTH) return new Response(null, { status: 400 });
+ * ```
+ */
 export const MAX_TOKEN_LENGTH = 1_024;
 const MIN_SECRET_LENGTH = 32;
 const MAX_SECRETS = 8;

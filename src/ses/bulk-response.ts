@@ -4,7 +4,14 @@ import { ApiError } from "../errors";
 import type { EmailAddress } from "../message/address";
 import type { RecipientStatus } from "../send-status";
 
-/** What one SendBulkEmail call came back with: its output, or the error it failed with. */
+/**
+ * What one SendBulkEmail call came back with: its output, or the error it failed with.
+ *
+ * @example
+ * ```ts
+ * const failed = outcomes.filter((o) => o.error !== undefined).length;
+ * ```
+ */
 export type BulkBatchOutcome =
   | {
       /** What SES answered. */

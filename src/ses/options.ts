@@ -7,6 +7,12 @@ import type { RetryOptions } from "../queue/retry-policy";
 /**
  * The part of an SESv2 client Mailroom uses: anything with the SDK's `send(command)` works,
  * so a pre-configured `SESv2Client` (or a test double) can be injected.
+ *
+ * @example
+ * ```ts
+ * const client: SesClientLike = new SESv2Client({ region: "eu-west-1" });
+ * amazonSes({ client });
+ * ```
  */
 export interface SesClientLike {
   /** Send one SESv2 command; resolves with its output, rejects with the SDK's error. */

@@ -69,6 +69,11 @@ export interface DedupeStore {
  * How long a completed id is remembered by default: two hours. Why: SNS retries an HTTPS
  * delivery for at most one hour (3,600 s), and the webhook accepts notifications signed up to an
  * hour ago, so anything older than two hours can no longer be redelivered and accepted.
+ *
+ * @example
+ * ```ts
+ * await runOnce(store, eventId, handle, { leaseMs: DEFAULT_DEDUPE_LEASE_MS, keepMs: DEFAULT_DEDUPE_KEEP_MS });
+ * ```
  */
 export const DEFAULT_DEDUPE_KEEP_MS = 2 * 60 * 60 * 1000;
 
@@ -77,6 +82,11 @@ export const DEFAULT_DEDUPE_KEEP_MS = 2 * 60 * 60 * 1000;
  * few seconds (15 s is the figure usually cited) and its default policy retries 20 s apart, so a
  * claim left by a crashed process has lapsed by the second retry, while a callback running
  * normally (a few seconds at most) is never run twice.
+ *
+ * @example
+ * ```ts
+ * await runOnce(store, eventId, handle, { leaseMs: DEFAULT_DEDUPE_LEASE_MS, keepMs: DEFAULT_DEDUPE_KEEP_MS });
+ * ```
  */
 export const DEFAULT_DEDUPE_LEASE_MS = 30_000;
 

@@ -21,7 +21,14 @@
  */
 export type SuppressionReason = "bounce" | "complaint" | "unsubscribe" | "manual";
 
-/** Every {@link SuppressionReason}, for validation. */
+/**
+ * Every {@link SuppressionReason}, for validation.
+ *
+ * @example
+ * ```ts
+ * const valid = SUPPRESSION_REASONS.includes(input as SuppressionReason);
+ * ```
+ */
 export const SUPPRESSION_REASONS: readonly SuppressionReason[] = [
   "bounce",
   "complaint",

@@ -11,10 +11,24 @@ import { compact } from "./compact";
 import { toTemplateJson } from "./metadata-json";
 import { replacementHeaders } from "./replacement-headers";
 
-/** SendBulkEmail accepts at most 50 destinations per call. */
+/**
+ * SendBulkEmail accepts at most 50 destinations per call.
+ *
+ * @example
+ * ```ts
+ * amazonSes({ batchSize: DEFAULT_BULK_BATCH_SIZE / 2 });
+ * ```
+ */
 export const DEFAULT_BULK_BATCH_SIZE = 50;
 
-/** The SendBulkEmail calls for one template message, and the `to` recipients of each. */
+/**
+ * The SendBulkEmail calls for one template message, and the `to` recipients of each.
+ *
+ * @example
+ * ```ts
+ * const { inputs, batches } = buildSendBulkEmailInputs(normalized, {}, context);
+ * ```
+ */
 export interface BulkSendPlan {
   /** One SendBulkEmail input per batch. */
   inputs: SendBulkEmailCommandInput[];
@@ -22,7 +36,14 @@ export interface BulkSendPlan {
   batches: EmailAddress[][];
 }
 
-/** True when a message goes out as a template send (stored template, or inline content with merge fields). */
+/**
+ * True when a message goes out as a template send (stored template, or inline content with merge fields).
+ *
+ * @example
+ * ```ts
+ * isTemplateSend(normalizeMessage({ templateId: "welcome" })); // true
+ * ```
+ */
 export function isTemplateSend(message: NormalizedMessage): boolean {
   return (
     message.templateId !== undefined ||
