@@ -112,20 +112,24 @@ export function createMemorySuppressionStore(options: MemorySuppressionStoreOpti
       const at = now();
       const order = [ACCOUNT_SCOPE, ...checkScopes.filter((scope) => scope !== ACCOUNT_SCOPE)];
       const maps = order.map((scope) => scopes.get(scope)).filter((map) => map !== undefined && map.size > 0);
-      const result: (SuppressionEntry | undefined)[] = new Array<SuppressionEntry | undefined>(
-        addresses.length,
-      );
+      const result: (SuppressionEntry | undefined)[] = [];
+      if (maps.length === 0) {
+        for (let i = 0; i < addresses.length; i += 1) {
+          result.push(undefined);
+        }
+        return result;
+      }
       for (let i = 0; i < addresses.length; i += 1) {
         const key = suppressionKey(addresses[i] as string);
         let hit: SuppressionEntry | undefined;
-        for (const map of maps) {
-          const entry = map?.get(key);
+        for (let m = 0; m < maps.length && hit === undefined; m += 1) {
+          const entry = (maps[m] as Map<string, SuppressionEntry>).get(key);
           if (entry !== undefined && !isExpired(entry, at)) {
             hit = entry;
-            break;
           }
         }
-        result[i] = hit === undefined ? undefined : { ...hit };
+        // A copy only for the few hits: the caller may keep it.
+        result.push(hit === undefined ? undefined : { ...hit });
       }
       return result;
     },
