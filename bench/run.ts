@@ -15,7 +15,7 @@ import { sesSendBuild, sesSendRoundtrip } from "./scenarios/ses-send";
 import { sqsConsume } from "./scenarios/sqs-consume";
 import { suppressionCheckMemory, suppressionCheckRedis } from "./scenarios/suppression-check";
 import { throttledSend } from "./scenarios/throttling";
-import { snsVerify, trackingWebhook, trackingWebhookHttp } from "./scenarios/webhooks";
+import { snsVerify, trackingFanOut, trackingWebhook, trackingWebhookHttp } from "./scenarios/webhooks";
 
 const scenarios: Scenario[] = [
   sesSendBuild,
@@ -27,6 +27,7 @@ const scenarios: Scenario[] = [
   trackingWebhook,
   trackingWebhookHttp,
   snsVerify,
+  trackingFanOut,
   throttledSend,
   suppressionCheckMemory,
   suppressionCheckRedis,

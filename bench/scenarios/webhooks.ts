@@ -9,6 +9,11 @@
  *   time on both sides.
  * - sns-verify: createSnsVerifier().verify() with a warm cache against one bare node:crypto verify
  *   of the same canonical string and signature.
+ * - tracking-fan-out: issue 11's hostile fan-out, a signed 207 KiB Send event naming 12,000
+ *   recipients with 4,000 SES tags, through the tracking handler in-process (12,000 onEvent calls)
+ *   against parsing the same body and Message and calling a callback once per recipient with a
+ *   two-field object. Reports the time per notification and the heap growth seen inside onEvent
+ *   (targets: under 1,000 ms and 64 MiB).
  */
 import { verify as cryptoVerify, X509Certificate, type KeyObject } from "node:crypto";
 import { Agent, createServer, request as httpRequest, type Server } from "node:http";
@@ -21,6 +26,7 @@ import type { SnsEnvelope } from "../../src/sns/types";
 import { createSnsVerifier, type SnsVerifier } from "../../src/sns/verify";
 import { createSnsTestSigner } from "../../src/testing/sns-signing";
 import type { FetchHandler } from "../../src/webhook/types";
+import { fanOutSendMessage } from "../../test/helpers/fan-out-event";
 import type { Scenario } from "../harness";
 
 const signer = createSnsTestSigner();
@@ -209,3 +215,73 @@ export const snsVerify: Scenario = {
     }
   },
 };
+
+const fanOutEnvelope = signer.notification({ message: fanOutSendMessage() });
+const fanOutBody = JSON.stringify(fanOutEnvelope);
+const fanOutHeaders = signer.httpHeaders(fanOutEnvelope);
+const MIB = 1024 * 1024;
+let fanOutBaseline = 0;
+let fanOutPeak = 0;
+let fanOutCalls = 0;
+let fanOutMillis = 0;
+let fanOutOps = 0;
+
+function sampleHeap(): void {
+  fanOutCalls += 1;
+  if (fanOutCalls % 1000 === 0) {
+    fanOutPeak = Math.max(fanOutPeak, process.memoryUsage().heapUsed - fanOutBaseline);
+  }
+}
+
+// Deduplication off: the same notification is posted again and again on purpose.
+const fanOutHandler = amazonSesTrackingWebhook({
+  allowedTopicArns: [signer.topicArn],
+  verifySignature: { fetchCertificate: signer.fetchCertificate },
+  maxBodyBytes: 1024 * 1024,
+  dedupe: false,
+  logger: silent,
+  onEvent: sampleHeap,
+});
+
+export const trackingFanOut: Scenario = {
+  name: "tracking-fan-out",
+  unit: "notifications/s",
+  batch: 1,
+  rounds: 3,
+  warmupMillis: 500,
+  extra: () => ({
+    recipients: 12_000,
+    sesTags: 4_000,
+    messageKiB: Math.round(fanOutEnvelope.Message.length / 1024),
+    msPerNotification: Math.round(fanOutMillis / Math.max(1, fanOutOps)),
+    heapGrowthMiB: Math.round((fanOutPeak / MIB) * 10) / 10,
+    target: "< 1000 ms, < 64 MiB",
+  }),
+  async ours() {
+    fanOutBaseline = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const response = await fanOutHandler(
+      new Request("https://app.example.com/ses", {
+        method: "POST",
+        headers: fanOutHeaders,
+        body: fanOutBody,
+      }),
+    );
+    fanOutMillis += performance.now() - started;
+    fanOutOps += 1;
+    expectOk(response.status);
+  },
+  async floor() {
+    const envelope = JSON.parse(fanOutBody) as { Message: string };
+    const event = JSON.parse(envelope.Message) as { mail: { destination: string[] } };
+    for (const recipient of event.mail.destination) {
+      await sampleNothing({ recipient, event });
+    }
+  },
+};
+
+async function sampleNothing(value: { recipient: string; event: unknown }): Promise<void> {
+  if (value.recipient === "") {
+    throw new Error("unreachable");
+  }
+}

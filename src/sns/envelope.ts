@@ -247,7 +247,7 @@ function envelopeFromObject(body: Record<string, unknown>): SnsEnvelope {
 /**
  * Refuse control characters in the fields SNS signs: none at all in `MessageId`, `Subject`,
  * `Timestamp`, `TopicArn`, `Type`, `SubscribeURL` and `Token`; none but tab, CR and LF in
- * `Message`. The verifier runs it too, for envelopes that did not come through this parser.
+ * `Message`.
  *
  * @throws WebhookValidationError (httpStatus 400) naming the field.
  * @returns `envelope`
@@ -257,6 +257,25 @@ function envelopeFromObject(body: Record<string, unknown>): SnsEnvelope {
  * ```
  */
 export function checkControlCharacters<T extends SnsEnvelope>(envelope: T): T {
+  checkSignedFieldControls(envelope);
+  if (MESSAGE_CONTROL.test(envelope.Message)) {
+    throw new WebhookValidationError(`SNS ${envelope.Type} field Message contains a control character`);
+  }
+  return envelope;
+}
+
+/**
+ * The part of {@link checkControlCharacters} that keeps the canonical string unambiguous: no
+ * control character in any signed field but `Message`. The verifier runs it on every envelope,
+ * including those that did not come through this parser (`handleEnvelope`).
+ *
+ * @throws WebhookValidationError (httpStatus 400) naming the field.
+ * @example
+ * ```ts
+ * checkSignedFieldControls(envelope);
+ * ```
+ */
+export function checkSignedFieldControls(envelope: SnsEnvelope): void {
   const fields = envelope as unknown as Record<string, unknown>;
   for (const name of SIGNED_FIELDS) {
     const value = fields[name];
@@ -264,10 +283,6 @@ export function checkControlCharacters<T extends SnsEnvelope>(envelope: T): T {
       throw new WebhookValidationError(`SNS ${envelope.Type} field ${name} contains a control character`);
     }
   }
-  if (MESSAGE_CONTROL.test(envelope.Message)) {
-    throw new WebhookValidationError(`SNS ${envelope.Type} field Message contains a control character`);
-  }
-  return envelope;
 }
 
 function parseMessageAttributes(value: unknown): Record<string, SnsMessageAttribute> {

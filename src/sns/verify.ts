@@ -10,7 +10,7 @@ import { verify as cryptoVerify } from "node:crypto";
 import { ConfigurationError, WebhookValidationError } from "../errors";
 import { canonicalString } from "./canonical";
 import { createCertificateCache, type CertificateCache } from "./cert-cache";
-import { checkControlCharacters } from "./envelope";
+import { checkSignedFieldControls } from "./envelope";
 import type { CertificateFetcher } from "./cert-fetcher";
 import { checkSigningCertUrl, defaultCertUrlPolicy, type CertUrlPolicy } from "./cert-url-policy";
 import type { SnsEnvelope } from "./types";
@@ -62,8 +62,6 @@ export interface SnsVerifier {
 
 /** SNS's longest retry span (custom delivery policies are capped at 3,600 s): minimum and default. */
 const MIN_MAX_AGE_SECONDS = 3600;
-// Canonical base64 with its padding, nothing else (no whitespace, no base64url, no data after "=").
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // Accepted-URL memo size: a handful of (certificate, topic) pairs is the steady state.
 const URL_MEMO_LIMIT = 256;
 
@@ -118,7 +116,8 @@ export function createSnsVerifier(options: SnsVerifierOptions = {}): SnsVerifier
       }
       const signature = decodeSignature(envelope.Signature);
       // A line break inside a field could move a signed value into another field (issue 11 §7).
-      checkControlCharacters(envelope);
+      // Message may hold line breaks by design; parseSnsEnvelope checks the rest of it.
+      checkSignedFieldControls(envelope);
       const url = envelope.SigningCertURL;
       checkUrl(url, envelope.TopicArn);
       const key = cache.peek(url) ?? (await cache.get(url));
@@ -152,11 +151,10 @@ function algorithmOf(signatureVersion: string): "sha1" | "sha256" {
  * text SNS sends is accepted.
  */
 function decodeSignature(text: string): Buffer {
-  if (!BASE64.test(text)) {
-    throw new WebhookValidationError("SNS message Signature is not canonical base64");
-  }
   const bytes = Buffer.from(text, "base64");
-  // The regex admits non-zero bits in the last character before padding; re-encoding refuses them.
+  // Re-encoding gives the one canonical spelling of these bytes (standard alphabet, padding, no
+  // whitespace): any other spelling -- skipped characters, base64url, data after "=", missing
+  // padding, stray low bits -- differs from it.
   if (bytes.toString("base64") !== text) {
     throw new WebhookValidationError("SNS message Signature is not canonical base64");
   }
