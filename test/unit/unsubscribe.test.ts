@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
+import { toLambdaHandler } from "../../src/adapters/lambda";
+import type { ApiGatewayV2Event } from "../../src/adapters/lambda-types";
 import { toNodeListener } from "../../src/adapters/node";
 import { ConfigurationError, InvalidMessageError, UnsupportedFeatureError } from "../../src/errors";
 import { createMailer } from "../../src/mailer";
@@ -204,6 +206,32 @@ describe("the unsubscribe endpoint, over HTTP (node adapter)", () => {
     });
     expect((await fetch(await url(previous), oneClick)).status).toBe(200);
     expect((await store.get("carol@example.com"))[0]?.scope).toBe("*");
+  });
+});
+
+describe("the unsubscribe endpoint on Lambda (HTTP API event)", () => {
+  it("a one-click POST suppresses, a GET does not", async () => {
+    const store = createMemorySuppressionStore();
+    const lambda = toLambdaHandler(createUnsubscribeHandler({ tokens, suppression: store }));
+    const token = tokens.sign({ recipient: "dave@example.com", scope: "news" });
+    const event = (method: string, body: string): ApiGatewayV2Event =>
+      ({
+        version: "2.0",
+        routeKey: "$default",
+        rawPath: "/unsubscribe",
+        rawQueryString: `token=${encodeURIComponent(token)}`,
+        headers: { "content-type": "application/x-www-form-urlencoded", host: "example.com" },
+        requestContext: {
+          domainName: "example.com",
+          http: { method, path: "/unsubscribe", protocol: "HTTP/1.1", sourceIp: "192.0.2.1" },
+        },
+        body,
+        isBase64Encoded: false,
+      }) as ApiGatewayV2Event;
+    expect(await lambda(event("GET", ""))).toMatchObject({ statusCode: 200 });
+    expect(await store.get("dave@example.com")).toEqual([]);
+    expect(await lambda(event("POST", "List-Unsubscribe=One-Click"))).toMatchObject({ statusCode: 200 });
+    expect((await store.get("dave@example.com"))[0]).toMatchObject({ reason: "unsubscribe", scope: "news" });
   });
 });
 
