@@ -240,12 +240,15 @@ export interface TrackingEventBase<T extends TrackingEventType = TrackingEventTy
   recipient: string;
   /** A human-readable explanation (SES: "Permanent: General", the complaint feedback type…). */
   description: string | undefined;
-  /** The message's tags, in order (recovered from the sent `X-Tag` headers). */
-  tags: string[];
-  /** The message's metadata (recovered from the sent `X-Metadata` header); `{}` when none. */
-  metadata: Record<string, JsonValue>;
-  /** SES message tags (`mail.tags`, event publishing only), name → values, including `ses:*` ones. */
-  sesTags: Record<string, string[]>;
+  /**
+   * The message's tags, in order (recovered from the sent `X-Tag` headers). Frozen: one copy is
+   * shared by every event of a notification.
+   */
+  tags: readonly string[];
+  /** The message's metadata (recovered from the sent `X-Metadata` header); `{}` when none. Frozen, shared. */
+  metadata: Readonly<Record<string, JsonValue>>;
+  /** SES message tags (`mail.tags`, event publishing only), name → values, including `ses:*` ones. Frozen, shared. */
+  sesTags: Readonly<Record<string, readonly string[]>>;
   /** The ESP that reported the event. */
   esp: "Amazon SES";
   /** The ESP's own event, as parsed (SES: the JSON inside the SNS `Message`), shared by its fan-out. */

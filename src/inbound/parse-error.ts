@@ -34,7 +34,7 @@ export type InboundParseLimit = "parts" | "depth" | "headerBytes" | "decodedByte
  * }
  * ```
  */
-export class InboundParseError extends MailroomError {
+export class InboundParseError extends MailroomError<typeof ErrorCode.invalidMessage> {
   /** The budget that was exceeded; `undefined` for other failures. */
   readonly limit: InboundParseLimit | undefined;
 

@@ -18,7 +18,7 @@ import type { PauseState } from "../store/reputation-store";
  * if (err instanceof SendingPausedError) console.warn(err.pause.reason, err.pause.since);
  * ```
  */
-export class SendingPausedError extends MailroomError {
+export class SendingPausedError extends MailroomError<typeof ErrorCode.sendingPaused> {
   /** Why and since when. */
   readonly pause: PauseState;
   /** When to look again (ms). */

@@ -5,6 +5,14 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 
+import type {
+  ConfigurationError,
+  InboundParseError,
+  QueueUnavailableError,
+  RecipientsRefusedError,
+  SendingPausedError,
+  WebhookValidationError,
+} from "../../src/index";
 import {
   amazonSes,
   createMailer,
@@ -159,6 +167,12 @@ describe("errors", () => {
   it("narrows each class's code to its literal", () => {
     withValue<unknown>((caught) => {
       expectTypeOf<ApiError["code"]>().toEqualTypeOf<"api_error">();
+      expectTypeOf<ConfigurationError["code"]>().toEqualTypeOf<"configuration_error">();
+      expectTypeOf<WebhookValidationError["code"]>().toEqualTypeOf<"webhook_validation">();
+      expectTypeOf<RecipientsRefusedError["code"]>().toEqualTypeOf<"recipients_refused">();
+      expectTypeOf<InboundParseError["code"]>().toEqualTypeOf<"invalid_message">();
+      expectTypeOf<QueueUnavailableError["code"]>().toEqualTypeOf<"queue_unavailable">();
+      expectTypeOf<SendingPausedError["code"]>().toEqualTypeOf<"sending_paused">();
       if (caught instanceof ApiError) {
         expectTypeOf(caught.code).toEqualTypeOf<"api_error">();
         expectTypeOf(caught.awsCode).toEqualTypeOf<string | undefined>();

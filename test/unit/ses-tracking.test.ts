@@ -199,7 +199,7 @@ describe("sesEventToTrackingEvents behaviour", () => {
     expect(second.tags).toBe(first.tags);
     expect(second.metadata).toBe(first.metadata);
     expect(second.sesTags).toBe(first.sesTags);
-    expect(() => first.tags.push("changed")).toThrow(TypeError);
+    expect(() => (first.tags as string[]).push("changed")).toThrow(TypeError);
     expect(() => {
       (first.metadata.a as Record<string, number>).b = 2;
     }).toThrow(TypeError);
