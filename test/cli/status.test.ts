@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, inject, it } from "vitest";
 
+import { itWithRedis } from "../helpers/redis";
+
 import { createReputationMonitor } from "../../src/reputation/rate-monitor";
 import { createRedisReputationStore } from "../../src/store/redis-reputation-store";
 import { runCli } from "../helpers/cli-run";
@@ -36,31 +38,34 @@ describe("mailroom status", () => {
     });
   });
 
-  it("adds the local rates and pause flag from Redis, and --resume lifts a pause every mailer sees", async () => {
-    const aws = new FakeAws();
-    const redis = inject("redisUrl");
-    const prefix = `test:${randomUUID()}:`;
-    const store = createRedisReputationStore({ redis, prefix });
-    const monitor = createReputationMonitor({ store, window: { minVolume: 10 } });
-    await monitor.recordSent(1000);
-    await monitor.pause("investigating a spike");
-    const paused = await runCli(["status", "--prefix", prefix, "--json"], {
-      clients: aws.clients(),
-      env: { MAILROOM_REDIS_URL: redis },
-    });
-    expect(JSON.parse(paused.stdout).local).toMatchObject({
-      sent: 1000,
-      bounceRate: 0,
-      representative: true,
-      paused: { reason: "investigating a spike", automatic: false },
-    });
-    const resumed = await runCli(["status", "--redis", redis, "--prefix", prefix, "--resume"], {
-      clients: aws.clients(),
-    });
-    expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain("sending              active");
-    await monitor.assertSending();
-    expect((await runCli(["status", "--resume"], { clients: aws.clients() })).code).toBe(2);
-    await monitor.close();
-  });
+  itWithRedis(
+    "adds the local rates and pause flag from Redis, and --resume lifts a pause every mailer sees",
+    async () => {
+      const aws = new FakeAws();
+      const redis = inject("redisUrl");
+      const prefix = `test:${randomUUID()}:`;
+      const store = createRedisReputationStore({ redis, prefix });
+      const monitor = createReputationMonitor({ store, window: { minVolume: 10 } });
+      await monitor.recordSent(1000);
+      await monitor.pause("investigating a spike");
+      const paused = await runCli(["status", "--prefix", prefix, "--json"], {
+        clients: aws.clients(),
+        env: { MAILROOM_REDIS_URL: redis },
+      });
+      expect(JSON.parse(paused.stdout).local).toMatchObject({
+        sent: 1000,
+        bounceRate: 0,
+        representative: true,
+        paused: { reason: "investigating a spike", automatic: false },
+      });
+      const resumed = await runCli(["status", "--redis", redis, "--prefix", prefix, "--resume"], {
+        clients: aws.clients(),
+      });
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toContain("sending              active");
+      await monitor.assertSending();
+      expect((await runCli(["status", "--resume"], { clients: aws.clients() })).code).toBe(2);
+      await monitor.close();
+    },
+  );
 });

@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, describe, expect, inject, it } from "vitest";
 
+import { itWithRedis } from "../helpers/redis";
+
 import { createRedisSuppressionStore } from "../../src/store/redis-suppression-store";
 import { runCli } from "../helpers/cli-run";
 import { FakeAws } from "../helpers/fake-aws";
@@ -85,41 +87,46 @@ describe("mailroom suppression", () => {
     expect([...sesv2State(aws).suppressed.keys()]).toEqual(["x@example.com", "y@example.com"]);
   });
 
-  it("sync seeds the local Redis list from SES and pushes local bounces and complaints back", async () => {
-    const aws = new FakeAws();
-    const prefix = `test:${randomUUID()}:`;
-    const redis = inject("redisUrl");
-    const store = createRedisSuppressionStore({ redis, prefix });
-    stores.push(store);
-    await cli(aws, ["suppression", "add", "ses-only@example.com", "--reason", "bounce"]);
-    const since = new Date("2026-01-01T00:00:00Z");
-    await store.put({ address: "local-bounce@example.com", scope: "*", reason: "bounce", since });
-    await store.put({ address: "local-complaint@example.com", scope: "*", reason: "complaint", since });
-    await store.put({ address: "unsub@example.com", scope: "*", reason: "unsubscribe", since });
-    await store.put({ address: "news@example.com", scope: "marketing", reason: "unsubscribe", since });
+  itWithRedis(
+    "sync seeds the local Redis list from SES and pushes local bounces and complaints back",
+    async () => {
+      const aws = new FakeAws();
+      const prefix = `test:${randomUUID()}:`;
+      const redis = inject("redisUrl");
+      const store = createRedisSuppressionStore({ redis, prefix });
+      stores.push(store);
+      await cli(aws, ["suppression", "add", "ses-only@example.com", "--reason", "bounce"]);
+      const since = new Date("2026-01-01T00:00:00Z");
+      await store.put({ address: "local-bounce@example.com", scope: "*", reason: "bounce", since });
+      await store.put({ address: "local-complaint@example.com", scope: "*", reason: "complaint", since });
+      await store.put({ address: "unsub@example.com", scope: "*", reason: "unsubscribe", since });
+      await store.put({ address: "news@example.com", scope: "marketing", reason: "unsubscribe", since });
 
-    const dry = await cli(aws, ["suppression", "sync", "--redis", redis, "--prefix", prefix, "--dry-run"]);
-    expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain("would pull ses-only@example.com (bounce)");
-    expect((await store.check(["ses-only@example.com"], []))[0]).toBeUndefined();
-    expect(aws.writes().map((c) => c.operation)).toEqual(["PutSuppressedDestination"]);
+      const dry = await cli(aws, ["suppression", "sync", "--redis", redis, "--prefix", prefix, "--dry-run"]);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain("would pull ses-only@example.com (bounce)");
+      expect((await store.check(["ses-only@example.com"], []))[0]).toBeUndefined();
+      expect(aws.writes().map((c) => c.operation)).toEqual(["PutSuppressedDestination"]);
 
-    const synced = await cli(aws, ["suppression", "sync", "--prefix", prefix], { MAILROOM_REDIS_URL: redis });
-    expect(synced.code).toBe(0);
-    expect(synced.stderr).toContain("1 pulled from SES, 2 pushed to SES, 1 local entries SES cannot hold");
-    expect((await store.check(["ses-only@example.com"], []))[0]).toMatchObject({
-      reason: "bounce",
-      detail: "SES account suppression list",
-    });
-    expect(
-      [...sesv2State(aws).suppressed.entries()].map(([address, entry]) => [address, entry.reason]).sort(),
-    ).toEqual([
-      ["local-bounce@example.com", "BOUNCE"],
-      ["local-complaint@example.com", "COMPLAINT"],
-      ["ses-only@example.com", "BOUNCE"],
-    ]);
-    // Idempotent: a second run changes nothing.
-    const again = await cli(aws, ["suppression", "sync", "--redis", redis, "--prefix", prefix]);
-    expect(again.stderr).toContain("0 pulled from SES, 0 pushed to SES");
-  });
+      const synced = await cli(aws, ["suppression", "sync", "--prefix", prefix], {
+        MAILROOM_REDIS_URL: redis,
+      });
+      expect(synced.code).toBe(0);
+      expect(synced.stderr).toContain("1 pulled from SES, 2 pushed to SES, 1 local entries SES cannot hold");
+      expect((await store.check(["ses-only@example.com"], []))[0]).toMatchObject({
+        reason: "bounce",
+        detail: "SES account suppression list",
+      });
+      expect(
+        [...sesv2State(aws).suppressed.entries()].map(([address, entry]) => [address, entry.reason]).sort(),
+      ).toEqual([
+        ["local-bounce@example.com", "BOUNCE"],
+        ["local-complaint@example.com", "COMPLAINT"],
+        ["ses-only@example.com", "BOUNCE"],
+      ]);
+      // Idempotent: a second run changes nothing.
+      const again = await cli(aws, ["suppression", "sync", "--redis", redis, "--prefix", prefix]);
+      expect(again.stderr).toContain("0 pulled from SES, 0 pushed to SES");
+    },
+  );
 });

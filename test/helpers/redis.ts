@@ -1,4 +1,4 @@
-import { describe, inject } from "vitest";
+import { describe, inject, it } from "vitest";
 
 /**
  * `describe` for tests that need the real redis-server started by test/setup/redis-local.ts, or
@@ -10,4 +10,15 @@ export const describeWithRedis = describe.skipIf(inject("redisUrl") === "");
 /** The Redis URL for this run ("" when Redis tests are skipped). */
 export function redisUrl(): string {
   return inject("redisUrl");
+}
+
+/** `it` for a test that needs the real redis-server (skipped, and counted as such, without one). */
+export const itWithRedis = it.skipIf(inject("redisUrl") === "");
+
+/**
+ * A `describe` that is skipped when `needsRedis` and no redis-server is installed: for tables run
+ * against both the memory and the Redis implementation of a store.
+ */
+export function describeIfRedis(needsRedis: boolean): typeof describeWithRedis {
+  return describe.skipIf(needsRedis && inject("redisUrl") === "");
 }

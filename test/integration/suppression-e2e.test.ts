@@ -5,7 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, expect, inject, it } from "vitest";
+
+import { describeWithRedis } from "../helpers/redis";
 
 import {
   amazonSes,
@@ -28,7 +30,7 @@ afterAll(async () => {
   await mailerStore.close();
 });
 
-describe("suppression, end to end", () => {
+describeWithRedis("suppression, end to end", () => {
   it("a hard bounce and a complaint posted to the webhook keep the next send (another mailer) from those addresses", async () => {
     const events: TrackingEvent[] = [];
     const tracking = amazonSesTrackingWebhook({

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, describe, expect, inject, it } from "vitest";
 
+import { describeIfRedis } from "../helpers/redis";
+
 import type { TrackingEvent } from "../../src/events";
 import { createMailer } from "../../src/mailer";
 import { createMailQueue } from "../../src/queue/create-queue";
@@ -64,90 +66,97 @@ const makers: [string, (now: () => number) => ReputationStore][] = [
   ["redis", () => createRedisReputationStore({ redis: inject("redisUrl"), prefix: `test:${randomUUID()}:` })],
 ];
 
-describe.each(makers)("reputation monitor (%s store)", (_name, make) => {
-  it("crosses the warn and pause thresholds at the expected counts, and resumes automatically", async () => {
-    const clock = fakeClock(start);
-    const store = make(clock.now);
-    stores.push(store);
-    const alerts: ReputationAlert[] = [];
-    const monitor = createReputationMonitor({
-      store,
-      autoPause: true,
-      window: { minVolume: 100, volume: 10_000, maxAgeMs: 24 * HOUR, bucketMs: HOUR },
-      onAlert: (alert) => void alerts.push(alert),
-      now: clock.now,
-    });
-    await monitor.recordSent(200);
-    // Not counted: transient bounces, bounces from SES's own list, not-spam feedback.
-    for (const kind of ["transient", "ses-list", "not-spam"] as const) {
-      await monitor.recordEvent(event(kind, clock.now()));
-    }
-    expect(await monitor.rates()).toMatchObject({
-      sent: 200,
-      bounces: 0,
-      complaints: 0,
-      representative: true,
+describe.each(makers)("reputation monitor (%s store)", (name, make) => {
+  describeIfRedis(name === "redis")("with this store", () => {
+    it("crosses the warn and pause thresholds at the expected counts, and resumes automatically", async () => {
+      const clock = fakeClock(start);
+      const store = make(clock.now);
+      stores.push(store);
+      const alerts: ReputationAlert[] = [];
+      const monitor = createReputationMonitor({
+        store,
+        autoPause: true,
+        window: { minVolume: 100, volume: 10_000, maxAgeMs: 24 * HOUR, bucketMs: HOUR },
+        onAlert: (alert) => void alerts.push(alert),
+        now: clock.now,
+      });
+      await monitor.recordSent(200);
+      // Not counted: transient bounces, bounces from SES's own list, not-spam feedback.
+      for (const kind of ["transient", "ses-list", "not-spam"] as const) {
+        await monitor.recordEvent(event(kind, clock.now()));
+      }
+      expect(await monitor.rates()).toMatchObject({
+        sent: 200,
+        bounces: 0,
+        complaints: 0,
+        representative: true,
+      });
+
+      // Warn at 2.5 % of 200 = 5 bounces; pause at SES's review level, 5 % = 10 bounces.
+      const levels: string[] = [];
+      for (let n = 1; n <= 10; n += 1) {
+        const bounce = event("bounce", clock.now());
+        await monitor.recordEvent(bounce);
+        await monitor.recordEvent(bounce); // an SNS redelivery counts once
+        levels.push(
+          `${n}:${(await monitor.pauseState()) === undefined ? (alerts.at(-1)?.level ?? "ok") : "paused"}`,
+        );
+      }
+      expect(levels).toEqual([
+        "1:ok",
+        "2:ok",
+        "3:ok",
+        "4:ok",
+        "5:warn",
+        "6:warn",
+        "7:warn",
+        "8:warn",
+        "9:warn",
+        "10:paused",
+      ]);
+      expect(alerts.map((a) => [a.metric, a.level, a.rate])).toEqual([
+        ["bounce", "warn", 0.025],
+        ["bounce", "pause", 0.05],
+      ]);
+      expect(await monitor.pauseState()).toMatchObject({
+        automatic: true,
+        reason: expect.stringContaining("bounce rate 5.0 %"),
+      });
+      await expect(monitor.assertSending()).rejects.toBeInstanceOf(SendingPausedError);
+
+      // One complaint in 200 is 0.5 %: past the complaint pause level (0.1 %) at once.
+      await monitor.recordEvent(event("complaint", clock.now()));
+      expect(alerts.at(-1)).toMatchObject({
+        metric: "complaint",
+        level: "pause",
+        previous: "ok",
+        rate: 0.005,
+      });
+
+      // A day later the bad hour has left the window: the automatic pause lifts.
+      await clock.advance(25 * HOUR);
+      await monitor.assertSending();
+      expect(await monitor.pauseState()).toBeUndefined();
+      expect(alerts.slice(-2).map((a) => [a.metric, a.level])).toEqual([
+        ["bounce", "ok"],
+        ["complaint", "ok"],
+      ]);
     });
 
-    // Warn at 2.5 % of 200 = 5 bounces; pause at SES's review level, 5 % = 10 bounces.
-    const levels: string[] = [];
-    for (let n = 1; n <= 10; n += 1) {
-      const bounce = event("bounce", clock.now());
-      await monitor.recordEvent(bounce);
-      await monitor.recordEvent(bounce); // an SNS redelivery counts once
-      levels.push(
-        `${n}:${(await monitor.pauseState()) === undefined ? (alerts.at(-1)?.level ?? "ok") : "paused"}`,
-      );
-    }
-    expect(levels).toEqual([
-      "1:ok",
-      "2:ok",
-      "3:ok",
-      "4:ok",
-      "5:warn",
-      "6:warn",
-      "7:warn",
-      "8:warn",
-      "9:warn",
-      "10:paused",
-    ]);
-    expect(alerts.map((a) => [a.metric, a.level, a.rate])).toEqual([
-      ["bounce", "warn", 0.025],
-      ["bounce", "pause", 0.05],
-    ]);
-    expect(await monitor.pauseState()).toMatchObject({
-      automatic: true,
-      reason: expect.stringContaining("bounce rate 5.0 %"),
+    it("a manual pause holds until resumed, whatever the rates", async () => {
+      const clock = fakeClock(start);
+      const store = make(clock.now);
+      stores.push(store);
+      const monitor = createReputationMonitor({ store, now: clock.now });
+      await monitor.pause("investigating");
+      await clock.advance(30 * 24 * HOUR);
+      await expect(monitor.assertSending()).rejects.toMatchObject({
+        code: "sending_paused",
+        pause: { reason: "investigating", automatic: false },
+      });
+      await monitor.resume();
+      await monitor.assertSending();
     });
-    await expect(monitor.assertSending()).rejects.toBeInstanceOf(SendingPausedError);
-
-    // One complaint in 200 is 0.5 %: past the complaint pause level (0.1 %) at once.
-    await monitor.recordEvent(event("complaint", clock.now()));
-    expect(alerts.at(-1)).toMatchObject({ metric: "complaint", level: "pause", previous: "ok", rate: 0.005 });
-
-    // A day later the bad hour has left the window: the automatic pause lifts.
-    await clock.advance(25 * HOUR);
-    await monitor.assertSending();
-    expect(await monitor.pauseState()).toBeUndefined();
-    expect(alerts.slice(-2).map((a) => [a.metric, a.level])).toEqual([
-      ["bounce", "ok"],
-      ["complaint", "ok"],
-    ]);
-  });
-
-  it("a manual pause holds until resumed, whatever the rates", async () => {
-    const clock = fakeClock(start);
-    const store = make(clock.now);
-    stores.push(store);
-    const monitor = createReputationMonitor({ store, now: clock.now });
-    await monitor.pause("investigating");
-    await clock.advance(30 * 24 * HOUR);
-    await expect(monitor.assertSending()).rejects.toMatchObject({
-      code: "sending_paused",
-      pause: { reason: "investigating", automatic: false },
-    });
-    await monitor.resume();
-    await monitor.assertSending();
   });
 });
 
