@@ -98,6 +98,7 @@ export type {
   HeaderEntry,
   InboundAttachment,
   InboundMessage,
+  InboundParseLimit,
   InboundReceiptInfo,
   ReceiptVerdicts,
   VerdictStatus,
