@@ -216,9 +216,10 @@ export const snsVerify: Scenario = {
   },
 };
 
-const fanOutEnvelope = signer.notification({ message: fanOutSendMessage() });
-const fanOutBody = JSON.stringify(fanOutEnvelope);
-const fanOutHeaders = signer.httpHeaders(fanOutEnvelope);
+// Built in setup, so the other scenarios of a run do not carry a 250 KiB body in their heap.
+let fanOutBody = "";
+let fanOutMessageLength = 0;
+let fanOutHeaders: Record<string, string> = {};
 const MIB = 1024 * 1024;
 let fanOutBaseline = 0;
 let fanOutPeak = 0;
@@ -252,11 +253,20 @@ export const trackingFanOut: Scenario = {
   extra: () => ({
     recipients: 12_000,
     sesTags: 4_000,
-    messageKiB: Math.round(fanOutEnvelope.Message.length / 1024),
+    messageKiB: Math.round(fanOutMessageLength / 1024),
     msPerNotification: Math.round(fanOutMillis / Math.max(1, fanOutOps)),
     heapGrowthMiB: Math.round((fanOutPeak / MIB) * 10) / 10,
     target: "< 1000 ms, < 64 MiB",
   }),
+  async setup() {
+    const envelope = signer.notification({ message: fanOutSendMessage() });
+    fanOutBody = JSON.stringify(envelope);
+    fanOutMessageLength = envelope.Message.length;
+    fanOutHeaders = signer.httpHeaders(envelope);
+  },
+  async teardown() {
+    fanOutBody = "";
+  },
   async ours() {
     fanOutBaseline = process.memoryUsage().heapUsed;
     const started = performance.now();
