@@ -128,15 +128,14 @@ export function parseSnsEnvelope(
   const envelope = envelopeFromObject(parsed);
   // Headers are checked after the body so the message can name what actually arrived.
   if (options.requireSnsHeaders === true) {
-    for (const [value, name] of [
-      [headers.messageType, "x-amz-sns-message-type"],
-      [headers.messageId, "x-amz-sns-message-id"],
-    ] as const) {
-      if (value == null) {
-        throw new WebhookValidationError(`The ${name} header is missing (SNS always sends it)`);
-      }
+    if (headers.messageType == null) {
+      throw new WebhookValidationError("The x-amz-sns-message-type header is missing (SNS always sends it)");
+    }
+    if (headers.messageId == null) {
+      throw new WebhookValidationError("The x-amz-sns-message-id header is missing (SNS always sends it)");
     }
   }
+
   if (headers.messageType != null && headers.messageType !== envelope.Type) {
     throw new WebhookValidationError("x-amz-sns-message-type header does not match the body's Type");
   }

@@ -120,6 +120,21 @@ describe("tracking fan-out (issue 11 §4)", () => {
   });
 });
 
+describe("SES tags read once", () => {
+  it("keeps a tag named __proto__ as a plain, frozen entry", async () => {
+    const { handler, calls } = harness(tracking);
+    const message = JSON.parse(sendWithHeaders([])) as { mail: Record<string, unknown> };
+    message.mail.tags = JSON.parse('{"__proto__": ["x"], "ses:operation": ["SendEmail"]}') as unknown;
+    const envelope = signer.notification({ message: JSON.stringify(message) });
+    expect((await handler(snsRequest(envelope))).status).toBe(200);
+    const sesTags = (calls as TrackingEvent[])[0]?.sesTags ?? {};
+    expect(Object.getPrototypeOf(sesTags)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(sesTags, "__proto__")?.value).toEqual(["x"]);
+    expect(sesTags["ses:operation"]).toEqual(["SendEmail"]);
+    expect(Object.isFrozen(sesTags)).toBe(true);
+  });
+});
+
 describe("decodeEncodedWords on long input (issue 11 §4)", () => {
   it.each([
     [

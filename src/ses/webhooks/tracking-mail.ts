@@ -116,13 +116,18 @@ function readSesTags(tags: unknown): Record<string, string[]> {
   }
   for (const [name, values] of Object.entries(tags)) {
     if (Array.isArray(values)) {
-      // defineProperty, not assignment: a tag named "__proto__" stays a plain entry.
-      Object.defineProperty(out, name, {
-        value: Object.freeze(values.filter((v): v is string => typeof v === "string")),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const strings = Object.freeze(values.filter((v): v is string => typeof v === "string")) as string[];
+      if (name === "__proto__") {
+        // Assignment would set the prototype: define it as the plain entry it is.
+        Object.defineProperty(out, name, {
+          value: strings,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        out[name] = strings;
+      }
     }
   }
   return Object.freeze(out);
@@ -193,6 +198,6 @@ export function readMailAnnotations(mail: JsonRecord): MailAnnotations {
     metadata: deepFreeze(metadata),
     sesTags: readSesTags(mail.tags),
     // One line per reason is enough for the log, however many headers repeated it.
-    dropped: [...new Set(dropped)],
+    dropped: dropped.length === 0 ? dropped : [...new Set(dropped)],
   };
 }
