@@ -31,7 +31,7 @@ Lambda event (Records[].Sns) or a bare SES event (the SNS Message) works too.
 SubscriptionConfirmation, UnsubscribeConfirmation and the SES setup message are skipped.
 
 NO SIGNATURE CHECK by default: this is for looking at captured bodies, and anything that looks
-like an SNS body is parsed. With --verify, each SNS body's signature is verified like the
+like an SNS body is parsed. With --verify, each SNS body's signature (not its age) is verified like the
 webhook does (the signing certificate is downloaded from AWS) and unsigned input is refused.
 
 Flags:
@@ -101,7 +101,12 @@ export const eventsParseCommand: CliCommand = {
     }
     const verifier: SnsVerifier | undefined =
       values.verify === true
-        ? createSnsVerifier({ fetchCertificate: createCertificateFetcher({ fetch: deps.fetch }) })
+        ? createSnsVerifier({
+            fetchCertificate: createCertificateFetcher({ fetch: deps.fetch }),
+            // Captured bodies are old by nature: check who signed them, not how long ago (the
+            // webhooks' one-hour freshness window is against replays, which a file cannot make).
+            maxAgeSeconds: Number.POSITIVE_INFINITY,
+          })
         : undefined;
     let failures = 0;
     for (const body of bodies) {
