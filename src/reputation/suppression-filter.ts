@@ -104,8 +104,8 @@ export async function filterSuppressed(
   const scopes = scope === undefined ? [] : [scope];
   const ignore = new Set<string>(message.suppression?.ignoreReasons ?? []);
   // Every recipient, duplicates included: checking one twice costs less than a Set of 10,000.
-  const addresses: string[] = [];
-  for (const list of [message.to, message.cc, message.bcc]) {
+  const addresses = message.to.map((addr) => addr.addrSpec);
+  for (const list of [message.cc, message.bcc]) {
     for (const addr of list) {
       addresses.push(addr.addrSpec);
     }

@@ -112,11 +112,9 @@ export function createMemorySuppressionStore(options: MemorySuppressionStoreOpti
       const at = now();
       const order = [ACCOUNT_SCOPE, ...checkScopes.filter((scope) => scope !== ACCOUNT_SCOPE)];
       const maps = order.map((scope) => scopes.get(scope)).filter((map) => map !== undefined && map.size > 0);
-      const result: (SuppressionEntry | undefined)[] = [];
+      // Sized once: a hit is the exception, so most slots stay undefined.
+      const result = new Array<SuppressionEntry | undefined>(addresses.length);
       if (maps.length === 0) {
-        for (let i = 0; i < addresses.length; i += 1) {
-          result.push(undefined);
-        }
         return result;
       }
       for (let i = 0; i < addresses.length; i += 1) {
@@ -128,8 +126,10 @@ export function createMemorySuppressionStore(options: MemorySuppressionStoreOpti
             hit = entry;
           }
         }
-        // A copy only for the few hits: the caller may keep it.
-        result.push(hit === undefined ? undefined : { ...hit });
+        if (hit !== undefined) {
+          // A copy only for the few hits: the caller may keep it.
+          result[i] = { ...hit };
+        }
       }
       return result;
     },
