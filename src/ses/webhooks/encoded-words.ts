@@ -114,6 +114,11 @@ interface Run {
  * ```
  */
 export function decodeEncodedWords(value: string): string {
+  // Every encoded-word starts with "=?": most header values (an X-Tag, JSON metadata) have none,
+  // and need neither the regular expression nor the decoding state.
+  if (!value.includes("=?")) {
+    return value;
+  }
   let out = "";
   let run: Run | undefined;
   let last = 0;

@@ -55,7 +55,8 @@ const FOLD = /\r?\n(?=[ \t])/g;
 
 /** The decoded value, or why it was dropped (the value itself never goes into the reason). */
 function headerValue(value: string, name: string): { text: string } | { dropped: string } {
-  const unfolded = value.replace(FOLD, "");
+  // Folding needs a line break: a value without one (nearly all) is not copied.
+  const unfolded = value.includes("\n") ? value.replace(FOLD, "") : value;
   if (unfolded.length > ANNOTATION_LIMITS.maxValueChars) {
     return {
       dropped: `${name} header of ${unfolded.length} characters is over the limit of ${ANNOTATION_LIMITS.maxValueChars}`,
