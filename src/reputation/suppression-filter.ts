@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isTemplateSend } from "../message/template-send";
 import type { NormalizedMessage } from "../message/types";
 import type { RecipientStatus } from "../send-status";
 import { ACCOUNT_SCOPE } from "../store/suppression-store";
@@ -50,24 +51,6 @@ export function suppressedStatus(entry: SuppressionEntry): RecipientStatus {
       eventId: entry.eventId,
     },
   };
-}
-
-/**
- * True when a message goes out as a template send (one message per `to` recipient).
- *
- * @example
- * ```ts
- * isTemplateLike(normalizeMessage({ to: "a@example.com", templateId: "welcome" })); // true
- * ```
- */
-export function isTemplateLike(message: NormalizedMessage): boolean {
-  return (
-    message.templateId !== undefined ||
-    message.mergeData !== undefined ||
-    message.mergeGlobalData !== undefined ||
-    message.mergeHeaders !== undefined ||
-    message.mergeMetadata !== undefined
-  );
 }
 
 /** With `ignoreReasons`, an ignorable first hit may hide a blocking entry of another scope. */
@@ -140,7 +123,7 @@ export async function filterSuppressed(
     bcc: message.bcc.filter((_, i) => drop[bccStart + i] === 0),
   };
   let sendable = filtered.to.length + filtered.cc.length + filtered.bcc.length > 0;
-  if (sendable && isTemplateLike(message) && filtered.to.length === 0) {
+  if (sendable && isTemplateSend(message) && filtered.to.length === 0) {
     sendable = false;
     for (const addr of [...filtered.cc, ...filtered.bcc]) {
       rejected[addr.addrSpec] ??= {

@@ -8,7 +8,7 @@
 import { ConfigurationError, InvalidMessageError } from "../errors";
 import type { NormalizedMessage } from "../message/types";
 import { ACCOUNT_SCOPE } from "../store/suppression-store";
-import { isTemplateLike } from "./suppression-filter";
+import { isTemplateSend } from "../message/template-send";
 import type { UnsubscribeTokens } from "./unsubscribe-token";
 
 /**
@@ -107,7 +107,7 @@ export function addUnsubscribeHeaders(
     );
   }
   const scope = asked.scope ?? message.suppression?.scope ?? ACCOUNT_SCOPE;
-  if (isTemplateLike(message)) {
+  if (isTemplateSend(message)) {
     if (message.cc.length + message.bcc.length > 0) {
       throw new InvalidMessageError(
         "One-click unsubscribe with cc or bcc: they get copies of each `to` message, links included; send them separately",

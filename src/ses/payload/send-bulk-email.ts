@@ -36,23 +36,7 @@ export interface BulkSendPlan {
   batches: EmailAddress[][];
 }
 
-/**
- * True when a message goes out as a template send (stored template, or inline content with merge fields).
- *
- * @example
- * ```ts
- * isTemplateSend(normalizeMessage({ templateId: "welcome" })); // true
- * ```
- */
-export function isTemplateSend(message: NormalizedMessage): boolean {
-  return (
-    message.templateId !== undefined ||
-    message.mergeData !== undefined ||
-    message.mergeGlobalData !== undefined ||
-    message.mergeHeaders !== undefined ||
-    message.mergeMetadata !== undefined
-  );
-}
+export { isTemplateSend } from "../../message/template-send";
 
 function checkStoredTemplate(message: NormalizedMessage, context: SendContext): void {
   if (message.subject !== undefined && message.subject !== "") {
