@@ -26,6 +26,12 @@ export function parseIsoTimestamp(value: unknown): Date | undefined {
   if (typeof value !== "string") {
     return undefined;
   }
+  if (value.length === 24) {
+    const date = parseSnsShape(value);
+    if (date !== null) {
+      return date;
+    }
+  }
   const match = ISO_8601.exec(value);
   if (!match) {
     return undefined;
@@ -56,4 +62,55 @@ export function parseIsoTimestamp(value: unknown): Date | undefined {
     date.setTime(date.getTime() - direction * (offsetHours * 60 + offsetMinutes) * 60_000);
   }
   return date;
+}
+
+/**
+ * The shape SNS and SES always write, `2018-03-26T17:58:59.675Z`, read digit by digit: the same
+ * result as the general path for these strings, without a regular expression match and its
+ * eleven substrings on every notification. `null` when `value` is not exactly that shape (or its
+ * year is below 100, which `Date.UTC` reads as 19xx): the general path decides then.
+ */
+function parseSnsShape(value: string): Date | undefined | null {
+  if (
+    value.charCodeAt(4) !== 0x2d || // -
+    value.charCodeAt(7) !== 0x2d ||
+    value.charCodeAt(10) !== 0x54 || // T
+    value.charCodeAt(13) !== 0x3a || // :
+    value.charCodeAt(16) !== 0x3a ||
+    value.charCodeAt(19) !== 0x2e || // .
+    value.charCodeAt(23) !== 0x5a // Z
+  ) {
+    return null;
+  }
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  const millis = digits(value, 20, 3);
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millis < 0) {
+    return null;
+  }
+  if (hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return undefined; // the calendar rolled over: the day does not exist
+  }
+  return date;
+}
+
+/** The decimal number written by `length` ASCII digits from `start`; -1 if one is not a digit. */
+function digits(value: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) {
+      return -1;
+    }
+    n = n * 10 + d;
+  }
+  return n;
 }
