@@ -92,17 +92,25 @@ export function createSnsVerifier(options: SnsVerifierOptions = {}): SnsVerifier
   // Accepted (URL, topic) pairs: parsing the URL on every message would cost more than the
   // cache lookup. Only acceptances are memoized, so a refusal is always re-evaluated.
   const acceptedUrls = new Set<string>();
+  // The last accepted pair: steady traffic repeats one (certificate, topic) pair, and comparing
+  // two short strings costs less than building and hashing the memo key on every message.
+  let lastUrl: string | undefined;
+  let lastTopicArn: string | undefined;
 
   function checkUrl(url: string, topicArn: string): void {
-    const memoKey = topicArn + " " + url;
-    if (acceptedUrls.has(memoKey)) {
+    if (url === lastUrl && topicArn === lastTopicArn) {
       return;
     }
-    checkSigningCertUrl(url, topicArn, policy);
-    if (acceptedUrls.size >= URL_MEMO_LIMIT) {
-      acceptedUrls.clear();
+    const memoKey = topicArn + " " + url;
+    if (!acceptedUrls.has(memoKey)) {
+      checkSigningCertUrl(url, topicArn, policy);
+      if (acceptedUrls.size >= URL_MEMO_LIMIT) {
+        acceptedUrls.clear();
+      }
+      acceptedUrls.add(memoKey);
     }
-    acceptedUrls.add(memoKey);
+    lastUrl = url;
+    lastTopicArn = topicArn;
   }
 
   return {
