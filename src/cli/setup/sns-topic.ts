@@ -160,13 +160,7 @@ export async function ensureSubscription(
     return;
   }
   context.checking(`subscriptions of ${topicArn}`);
-  const subscriptions = await allPages<Subscription>(async (token) => {
-    const out = await call<ListSubscriptionsByTopicCommandOutput>(
-      sns,
-      new sdk.ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
-    );
-    return { items: out.Subscriptions ?? [], next: out.NextToken };
-  });
+  const subscriptions = await listTopicSubscriptions(sns, topicArn);
   const sameProtocol = subscriptions.filter((s) => s.Protocol === protocol);
   const matches = sameProtocol.filter((s) =>
     ["same", "masked"].includes(compareEndpoint(s.Endpoint, endpoint)),
@@ -238,5 +232,24 @@ export async function ensureSubscription(
     name,
     status: "exists",
     detail: `confirmed; ${policyNote}${masked}${othersNote}`,
+  });
+}
+
+/**
+ * Every subscription of a topic, all pages (SNS lists 100 at a time).
+ *
+ * @example
+ * ```ts
+ * const subscriptions = await listTopicSubscriptions(sns, "arn:aws:sns:us-east-1:123456789012:ses-events");
+ * ```
+ */
+export async function listTopicSubscriptions(sns: AwsClientLike, topicArn: string): Promise<Subscription[]> {
+  const sdk = await import("@aws-sdk/client-sns");
+  return allPages<Subscription>(async (token) => {
+    const out = await call<ListSubscriptionsByTopicCommandOutput>(
+      sns,
+      new sdk.ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
+    );
+    return { items: out.Subscriptions ?? [], next: out.NextToken };
   });
 }

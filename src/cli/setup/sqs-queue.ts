@@ -5,17 +5,14 @@
  *
  * @module
  */
-import type {
-  GetSubscriptionAttributesCommandOutput,
-  ListSubscriptionsByTopicCommandOutput,
-  Subscription,
-} from "@aws-sdk/client-sns";
+import type { GetSubscriptionAttributesCommandOutput } from "@aws-sdk/client-sns";
 import type { GetQueueAttributesCommandOutput, GetQueueUrlCommandOutput } from "@aws-sdk/client-sqs";
 
 import type { AwsClientLike } from "../deps";
-import { allPages, call, canonicalJson, isAwsError } from "./aws-call";
+import { call, canonicalJson, isAwsError } from "./aws-call";
 import type { AccountRegion, IamPolicy, IamStatement } from "./iam-policy";
 import type { SetupContext } from "./plan";
+import { listTopicSubscriptions } from "./sns-topic";
 
 /** A dead letter is kept as long as SQS allows (14 days), to leave time to look at it. */
 const DLQ_RETENTION_SECONDS = "1209600";
@@ -273,13 +270,7 @@ export async function ensureQueueSubscription(
     return;
   }
   context.checking(`subscriptions of ${topicArn}`);
-  const subscriptions = await allPages<Subscription>(async (token) => {
-    const out = await call<ListSubscriptionsByTopicCommandOutput>(
-      sns,
-      new sdk.ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
-    );
-    return { items: out.Subscriptions ?? [], next: out.NextToken };
-  });
+  const subscriptions = await listTopicSubscriptions(sns, topicArn);
   const match = subscriptions.find((s) => s.Protocol === "sqs" && s.Endpoint === queueArn);
   if (match?.SubscriptionArn === undefined || match.SubscriptionArn === "PendingConfirmation") {
     await context.apply({ resource, name, status: "create", detail }, subscribe);
