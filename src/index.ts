@@ -133,7 +133,7 @@ export type {
   SuppressionReason,
   SuppressionStore,
 } from "./store/suppression-store";
-export { suppressionKey } from "./store/suppression-address";
+export { suppressionKey } from "./message/suppression-key";
 export { createMemorySuppressionStore } from "./store/memory-suppression-store";
 export type { MemorySuppressionStoreOptions } from "./store/memory-suppression-store";
 export { createRedisSuppressionStore } from "./store/redis-suppression-store";

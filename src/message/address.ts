@@ -2,6 +2,7 @@ import { domainToASCII } from "node:url";
 
 import { InvalidAddressError } from "../errors";
 import { encodeWord } from "./rfc2047";
+import { suppressionKey } from "./suppression-key";
 import type { AddressInput, AddressObject } from "./types";
 
 // RFC 5322 atext, the characters a dot-atom local part may use.
@@ -14,6 +15,8 @@ const LDH_LABEL = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 // The common case, a bare ASCII addr-spec, takes a fast path past the tokenizer (bulk sends
 // parse thousands). Every pattern here is linear: address input is untrusted (no ReDoS).
 const PLAIN_ADDR_SPEC = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9.-]+)$/;
+// A domain already in the suppression list's canonical form (lower-case ASCII).
+const CANONICAL_DOMAIN = /^[a-z0-9.-]+$/;
 
 /**
  * Format options for {@link EmailAddress.format}.
@@ -39,6 +42,7 @@ export interface AddressFormatOptions {
  * const [addr] = parseAddressList('"Jöhn Q" <j@exämple.com>', "to");
  * addr.displayName; // "Jöhn Q"
  * addr.asciiAddrSpec; // "j@xn--exmple-cua.com"
+ * addr.suppressionKey; // "j@xn--exmple-cua.com"
  * addr.format({ rfc2047: true }); // "=?utf-8?q?J=C3=B6hn_Q?= <j@xn--exmple-cua.com>"
  * ```
  */
@@ -53,6 +57,13 @@ export class EmailAddress {
   readonly domain: string;
   /** The domain with IDNA (UTS-46) applied when it holds non-ASCII characters. */
   readonly asciiDomain: string;
+  /**
+   * The key the suppression list compares this address under: `suppressionKey(addrSpec)`, the
+   * local part as given and the domain lower-cased in ASCII. Computed once here, while the
+   * address is parsed anyway, so checking the 10,000 recipients of a bulk send does not scan
+   * them again.
+   */
+  readonly suppressionKey: string;
 
   constructor(displayName: string, username: string, domain: string, asciiDomain: string) {
     this.displayName = displayName;
@@ -60,6 +71,9 @@ export class EmailAddress {
     this.domain = domain;
     this.asciiDomain = asciiDomain;
     this.addrSpec = `${username}@${domain}`;
+    // The same string when the domain is already canonical (the common case): no copy, and its
+    // hash, once computed by a Map lookup, is shared with addrSpec.
+    this.suppressionKey = CANONICAL_DOMAIN.test(domain) ? this.addrSpec : suppressionKey(this.addrSpec);
   }
 
   /** `username@asciiDomain`: what SES Destination lists and envelope fields take. */

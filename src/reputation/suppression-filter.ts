@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { EmailAddress } from "../message/address";
 import { isTemplateSend } from "../message/template-send";
 import type { NormalizedMessage } from "../message/types";
 import type { RecipientStatus } from "../send-status";
@@ -53,6 +54,18 @@ export function suppressedStatus(entry: SuppressionEntry): RecipientStatus {
   };
 }
 
+/** The recipient at a position of the to, cc, bcc sequence the keys were made from. */
+function recipientAt(message: NormalizedMessage, index: number): EmailAddress {
+  const { to, cc, bcc } = message;
+  if (index < to.length) {
+    return to[index] as EmailAddress;
+  }
+  if (index < to.length + cc.length) {
+    return cc[index - to.length] as EmailAddress;
+  }
+  return bcc[index - to.length - cc.length] as EmailAddress;
+}
+
 /** With `ignoreReasons`, an ignorable first hit may hide a blocking entry of another scope. */
 async function blockingEntry(
   store: SuppressionStore,
@@ -87,28 +100,29 @@ export async function filterSuppressed(
   const scopes = scope === undefined ? [] : [scope];
   const ignore = new Set<string>(message.suppression?.ignoreReasons ?? []);
   // Every recipient, duplicates included: checking one twice costs less than a Set of 10,000.
-  const addresses = message.to.map((addr) => addr.addrSpec);
+  // The keys were made when the addresses were parsed (EmailAddress.suppressionKey).
+  const keys = message.to.map((addr) => addr.suppressionKey);
   for (const list of [message.cc, message.bcc]) {
     for (const addr of list) {
-      addresses.push(addr.addrSpec);
+      keys.push(addr.suppressionKey);
     }
   }
-  const hits = await store.check(addresses, scopes);
+  const hits = await store.check(keys, scopes);
   // Dropped by position, not by address: no hashing of 10,000 strings a second time.
-  const drop = new Uint8Array(addresses.length);
+  const drop = new Uint8Array(keys.length);
   const rejected: Record<string, RecipientStatus> = {};
   let dropped = 0;
-  for (let i = 0; i < addresses.length; i += 1) {
+  for (let i = 0; i < keys.length; i += 1) {
     const hit = hits[i];
     if (hit === undefined) {
       continue;
     }
-    const address = addresses[i] as string;
-    const entry = ignore.has(hit.reason) ? await blockingEntry(store, address, scopes, ignore) : hit;
+    const key = keys[i] as string;
+    const entry = ignore.has(hit.reason) ? await blockingEntry(store, key, scopes, ignore) : hit;
     if (entry !== undefined) {
       drop[i] = 1;
       dropped += 1;
-      rejected[address] ??= suppressedStatus(entry);
+      rejected[recipientAt(message, i).addrSpec] ??= suppressedStatus(entry);
     }
   }
   if (dropped === 0) {

@@ -4,7 +4,7 @@
  * @module
  */
 import { ConfigurationError } from "../errors";
-import { suppressionKey } from "./suppression-address";
+import { suppressionKey } from "../message/suppression-key";
 import { ACCOUNT_SCOPE } from "./suppression-store";
 import type { SuppressionEntry, SuppressionPage, SuppressionStore } from "./suppression-store";
 
@@ -108,17 +108,17 @@ export function createMemorySuppressionStore(options: MemorySuppressionStoreOpti
       }
       return found;
     },
-    async check(addresses, checkScopes) {
+    async check(keys, checkScopes) {
       const at = now();
       const order = [ACCOUNT_SCOPE, ...checkScopes.filter((scope) => scope !== ACCOUNT_SCOPE)];
       const maps = order.map((scope) => scopes.get(scope)).filter((map) => map !== undefined && map.size > 0);
       // Sized once: a hit is the exception, so most slots stay undefined.
-      const result = new Array<SuppressionEntry | undefined>(addresses.length);
+      const result = new Array<SuppressionEntry | undefined>(keys.length);
       if (maps.length === 0) {
         return result;
       }
-      for (let i = 0; i < addresses.length; i += 1) {
-        const key = suppressionKey(addresses[i] as string);
+      for (let i = 0; i < keys.length; i += 1) {
+        const key = keys[i] as string;
         let hit: SuppressionEntry | undefined;
         for (let m = 0; m < maps.length && hit === undefined; m += 1) {
           const entry = (maps[m] as Map<string, SuppressionEntry>).get(key);

@@ -14,7 +14,7 @@ import { ConfigurationError } from "../errors";
 import { isExpired, pageLimit } from "./memory-suppression-store";
 import { openRedis } from "./redis-connection";
 import type { RedisHandle, RedisInput } from "./redis-connection";
-import { suppressionKey } from "./suppression-address";
+import { suppressionKey } from "../message/suppression-key";
 import { ACCOUNT_SCOPE, SUPPRESSION_REASONS } from "./suppression-store";
 import type { SuppressionEntry, SuppressionReason, SuppressionStore } from "./suppression-store";
 
@@ -172,13 +172,12 @@ export function createRedisSuppressionStore(options: RedisSuppressionStoreOption
       });
       return found;
     },
-    async check(addresses, checkScopes) {
-      const result = new Array<SuppressionEntry | undefined>(addresses.length).fill(undefined);
-      if (addresses.length === 0) {
+    async check(keys, checkScopes) {
+      const result = new Array<SuppressionEntry | undefined>(keys.length).fill(undefined);
+      if (keys.length === 0) {
         return result;
       }
       const redis = await client();
-      const keys = addresses.map((address) => suppressionKey(address));
       const order = [ACCOUNT_SCOPE, ...checkScopes.filter((scope) => scope !== ACCOUNT_SCOPE)];
       // One HMGET per scope, pipelined: one round trip answers membership and the entries at once
       // (a reply of mostly nils is no larger than SMISMEMBER's flags, and saves a second trip).

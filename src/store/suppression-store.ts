@@ -104,8 +104,10 @@ export interface SuppressionPage {
 
 /**
  * The suppression list's storage. Addresses are compared with the domain case-insensitive and
- * the local part exact; implementations canonicalize with `suppressionKey()` themselves, so
- * callers pass addresses as they have them.
+ * the local part exact: `put`, `remove`, `get` and `recordTransientBounce` take addresses as the
+ * caller has them and canonicalize them with `suppressionKey()` themselves; `check`, the hot path
+ * of every send, takes keys already canonical (the mailer passes `EmailAddress.suppressionKey`,
+ * made once when the address was parsed), so a 10,000-recipient send is not scanned twice.
  *
  * Implement it to keep the list in your own database: every method must be safe to call
  * concurrently from several processes, `put` must be idempotent, and `check` should answer a
@@ -113,10 +115,10 @@ export interface SuppressionPage {
  *
  * @example
  * ```ts
- * import { createMemorySuppressionStore } from "mailroom-ses";
+ * import { createMemorySuppressionStore, suppressionKey } from "mailroom-ses";
  * const store = createMemorySuppressionStore();
  * await store.put({ address: "bob@example.com", scope: "*", reason: "manual", since: new Date() });
- * const [hit] = await store.check(["bob@example.com"], ["marketing"]);
+ * const [hit] = await store.check([suppressionKey("bob@Example.com")], ["marketing"]);
  * hit?.reason; // "manual"
  * ```
  */
@@ -136,10 +138,12 @@ export interface SuppressionStore {
   /** Every live entry of one address, all scopes. */
   get(address: string): Promise<SuppressionEntry[]>;
   /**
-   * For each address, the entry that blocks it for a message in these scopes (the account-wide
-   * entry first, then the scopes in order), or undefined. One answer per address, in order.
+   * For each key (an address as `suppressionKey()` canonicalizes it), the entry that blocks it for
+   * a message in these scopes (the account-wide entry first, then the scopes in order), or
+   * undefined. One answer per key, in order. Keys are not canonicalized again: pass
+   * `suppressionKey(address)`, not the address as typed.
    */
-  check(addresses: readonly string[], scopes: readonly string[]): Promise<(SuppressionEntry | undefined)[]>;
+  check(keys: readonly string[], scopes: readonly string[]): Promise<(SuppressionEntry | undefined)[]>;
   /** One page of live entries (all scopes, or one), in no particular order; about `limit` (default 100, at most 1,000) per page. */
   list(options?: {
     cursor?: string | undefined;

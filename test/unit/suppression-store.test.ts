@@ -2,11 +2,17 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, describe, expect, inject, it } from "vitest";
 
+import fc from "fast-check";
+
 import { describeIfRedis } from "../helpers/redis";
+
+import { parseAddressList } from "../../src/message/address";
+import { normalizeMessage } from "../../src/message/normalize";
+import { filterSuppressed } from "../../src/reputation/suppression-filter";
 
 import { createMemorySuppressionStore } from "../../src/store/memory-suppression-store";
 import { createRedisSuppressionStore } from "../../src/store/redis-suppression-store";
-import { suppressionKey } from "../../src/store/suppression-address";
+import { suppressionKey } from "../../src/message/suppression-key";
 import { ACCOUNT_SCOPE } from "../../src/store/suppression-store";
 import type { SuppressionEntry, SuppressionStore } from "../../src/store/suppression-store";
 
@@ -44,6 +50,25 @@ describe("suppressionKey", () => {
     expect(suppressionKey("a@BÜCHER.example")).toBe("a@xn--bcher-kva.example");
     expect(suppressionKey("not-an-address")).toBe("not-an-address");
   });
+
+  it("is what a parsed EmailAddress carries as its suppressionKey, for any case and any domain", () => {
+    const label = fc.stringMatching(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,8}[A-Za-z0-9])?$/);
+    const unicodeLabel = fc.constantFrom("bücher", "BÜCHER", "exämple", "ÉCOLE", "пример", "例え");
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,12}$/),
+        fc.array(fc.oneof(label, unicodeLabel), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom("com", "COM", "Org", "example"),
+        fc.boolean(),
+        (local, labels, tld, named) => {
+          const addrSpec = `${local}@${[...labels, tld].join(".")}`;
+          const [addr] = parseAddressList(named ? `Name <${addrSpec}>` : addrSpec, "to");
+          expect(addr?.suppressionKey).toBe(suppressionKey(addr?.addrSpec ?? ""));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe.each(makers)("%s suppression store", (name, make) => {
@@ -58,7 +83,10 @@ describe.each(makers)("%s suppression store", (name, make) => {
     it("puts, gets and checks an entry, matching the domain case-insensitively and the local part exactly", async () => {
       const store = fresh();
       await store.put(entry("Bob@Example.com", { detail: "Permanent: General", eventId: "evt-1" }));
-      const hits = await store.check(["Bob@example.COM", "bob@example.com", "other@example.com"], []);
+      const hits = await store.check(
+        ["Bob@example.COM", "bob@example.com", "other@example.com"].map(suppressionKey),
+        [],
+      );
       expect(hits[0]).toEqual({
         address: "Bob@example.com",
         scope: "*",
@@ -70,6 +98,29 @@ describe.each(makers)("%s suppression store", (name, make) => {
       expect(hits[1]).toBeUndefined();
       expect(hits[2]).toBeUndefined();
       expect(await store.get("Bob@EXAMPLE.com")).toHaveLength(1);
+    });
+
+    it("filters a message's recipients by domain case and IDNA form, the local part exactly", async () => {
+      const store = fresh();
+      await store.put(entry("Bob@Example.com"));
+      await store.put(entry("a@bücher.example"));
+      const message = normalizeMessage({
+        from: "shop@example.com",
+        to: ["Bob@EXAMPLE.com", "bob@example.com"],
+        cc: "a@XN--BCHER-KVA.example",
+        bcc: "Bob@example.COM",
+        subject: "Hi",
+        text: "Hi",
+      });
+      const result = await filterSuppressed(message, store);
+      expect(result.message.to.map((addr) => addr.addrSpec)).toEqual(["bob@example.com"]);
+      expect(result.message.cc).toEqual([]);
+      expect(result.message.bcc).toEqual([]);
+      expect(Object.keys(result.rejected).sort()).toEqual([
+        "Bob@EXAMPLE.com",
+        "Bob@example.COM",
+        "a@XN--BCHER-KVA.example",
+      ]);
     });
 
     it("applies a scoped entry only to messages of that scope, and the account-wide entry first", async () => {
