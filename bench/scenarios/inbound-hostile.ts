@@ -1,21 +1,10 @@
 import { WebhookValidationError } from "../../src/errors";
 import { sesReceivedToInboundEvent, type InboundDeps } from "../../src/ses/webhooks/inbound";
 import type { Scenario } from "../harness";
+import { digestBomb } from "../../test/helpers/digest-bomb";
 
 const MiB = 1024 * 1024;
 const BUCKET = "bench-inbound";
-
-/** `"--B\r\n\r\n"` repeated to `size` bytes inside a multipart/digest: ~116,000 parts per MiB. */
-function digestBomb(size: number): Uint8Array {
-  const head =
-    "From: a@example.org\r\nTo: b@example.com\r\nSubject: digest\r\nMIME-Version: 1.0\r\n" +
-    "Content-Type: multipart/digest; boundary=B\r\n\r\n";
-  const tail = "--B--\r\n";
-  const unit = "--B\r\n\r\n";
-  return new TextEncoder().encode(
-    head + unit.repeat(Math.floor((size - head.length - tail.length) / unit.length)) + tail,
-  );
-}
 
 const bombs = new Map<string, Uint8Array>();
 const worst = new Map<string, { millis: number; rssGrowthMB: number }>();

@@ -9,19 +9,10 @@ import { WebhookValidationError } from "../../src/errors";
 import { parseInboundMessage } from "../../src/inbound/inbound-message";
 import { InboundParseError } from "../../src/inbound/parse-error";
 import { sesReceivedToInboundEvent } from "../../src/ses/webhooks/inbound";
+import { digestBomb } from "../helpers/digest-bomb";
 
 const MiB = 1024 * 1024;
 const encode = (text: string) => new TextEncoder().encode(text);
-
-/** `"--B\r\n\r\n"` repeated to fill `size` bytes: ~116,000 empty digest parts per MiB. */
-function digestBomb(size: number): Uint8Array {
-  const head =
-    "From: a@example.org\r\nTo: b@example.com\r\nSubject: digest\r\nMIME-Version: 1.0\r\n" +
-    "Content-Type: multipart/digest; boundary=B\r\n\r\n";
-  const tail = "--B--\r\n";
-  const unit = "--B\r\n\r\n";
-  return encode(head + unit.repeat(Math.floor((size - head.length - tail.length) / unit.length)) + tail);
-}
 
 /** A digest of `count` small, distinct messages. */
 function digestOf(count: number): Uint8Array {
